@@ -1,0 +1,19 @@
+include(CMakePackageConfigHelpers)
+
+install(TARGETS messengerd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS messengerd_sdk EXPORT messengerdTargets)
+install(DIRECTORY include/messengerd DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT messengerdTargets NAMESPACE messengerd::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/messengerd)
+configure_package_config_file(cmake/messengerdConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/messengerdConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/messengerd)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/messengerdConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion ARCH_INDEPENDENT)
+install(FILES ${PROJECT_BINARY_DIR}/messengerdConfig.cmake
+              ${PROJECT_BINARY_DIR}/messengerdConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/messengerd)
+install(FILES config/messenger.yaml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/messengerd)
+install(DIRECTORY config/examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/messengerd/examples/config OPTIONAL)
+install(DIRECTORY plugins/ DESTINATION ${CMAKE_INSTALL_DATADIR}/messengerd/examples/plugins
+        PATTERN "build*" EXCLUDE)

@@ -1,0 +1,29 @@
+# Shared helpers for scripts/*. Sourced, not run.
+set -euo pipefail
+MESSENGERD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Packages needed to build messengerd and run its unit and end-to-end tests (Debian 12).
+MESSENGERD_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libspdlog-dev libcli11-dev
+  nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev)
+
+# Installs the packages that are missing (apt-get update first, once).
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Configures and builds one CMake preset (dev, release, asan).
+build_preset() {
+  local preset=$1
+  cmake --preset "$preset" -G Ninja -S "$MESSENGERD_ROOT" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)"
+}

@@ -1,0 +1,7 @@
+#include "cli/run.hpp"
+
+namespace messengerd::cli {
+
+int run(int, char**) { return 0; }
+
+}  // namespace messengerd::cli

@@ -1,0 +1,48 @@
+#pragma once
+// Opt-in roles of a transport (Symfony's small role interfaces). The worker and the commands
+// ask with dynamic_cast and report clearly when a transport lacks a role.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "transport/transport.hpp"
+
+namespace messengerd::transport {
+
+class MessageCountAware {
+ public:
+  virtual ~MessageCountAware() = default;
+  // Messages waiting (ready or delayed), not counting ones being handled.
+  virtual core::Result<std::int64_t> message_count() = 0;
+};
+
+class Listable {
+ public:
+  virtual ~Listable() = default;
+  virtual core::Result<std::vector<ReceivedMessage>> all(std::optional<std::size_t> limit) = 0;
+  virtual core::Result<std::optional<ReceivedMessage>> find(const std::string& id) = 0;
+  virtual core::Status remove(const std::string& id) = 0;
+};
+
+class QueueReceiver {
+ public:
+  virtual ~QueueReceiver() = default;
+  // Restricts get() to these queues (consume --queues), in this order.
+  virtual core::Status select_queues(const std::vector<std::string>& queues) = 0;
+};
+
+class Setupable {
+ public:
+  virtual ~Setupable() = default;
+  // Creates tables, streams, exchanges... Idempotent.
+  virtual core::Status setup() = 0;
+};
+
+class Keepalive {
+ public:
+  virtual ~Keepalive() = default;
+  // Tells the broker the message is still being handled, so it is not redelivered.
+  virtual core::Status keepalive(const ReceivedMessage& message) = 0;
+};
+
+}  // namespace messengerd::transport
