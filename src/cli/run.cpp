@@ -1,7 +1,43 @@
 #include "cli/run.hpp"
 
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+#ifndef MESSENGERD_VERSION
+#define MESSENGERD_VERSION "0.0.0"
+#endif
+
 namespace messengerd::cli {
 
-int run(int, char**) { return 0; }
+int run(int argc, char** argv) {
+  CLI::App app{"messengerd: a native worker daemon for Symfony Messenger queues"};
+  app.set_version_flag("--version", "messengerd " MESSENGERD_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the command name too
+  app.footer(
+      "Examples:\n"
+      "  messengerd consume async --limit 100 -v\n"
+      "  messengerd dispatch 'App\\Message\\SmsNotification' '{\"phoneNumber\":\"+1555\",\"content\":\"hi\"}'\n"
+      "  messengerd debug\n"
+      "  messengerd config:validate --config /srv/app/config/packages/messenger.yaml\n");
+
+  GlobalOptions global;
+  add_global_options(app, global);
+  int exit_code = kExitOk;
+  add_consume_command(app, global, exit_code);
+  add_dispatch_command(app, global, exit_code);
+  add_debug_command(app, global, exit_code);
+  add_validate_command(app, global, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  return exit_code;
+}
 
 }  // namespace messengerd::cli

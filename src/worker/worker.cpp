@@ -1,0 +1,370 @@
+#include "worker/worker.hpp"
+
+#include <poll.h>
+
+#include <atomic>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "bus/message_bus.hpp"
+#include "serializer/stamps.hpp"
+#include "transport/roles.hpp"
+#include "util/logging.hpp"
+#include "util/size.hpp"
+#include "worker/collecting_outbox.hpp"
+#include "worker/failure_policy.hpp"
+#include "worker/handler_thread.hpp"
+#include "worker/signal_watcher.hpp"
+
+namespace messengerd::worker {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// What the handler thread hands back for one message.
+struct Worker::Pending {
+  std::atomic<bool> done{false};
+  core::Envelope envelope;  // as handled: HandledStamps of the handlers that succeeded
+  core::HandlerOutcome outcome;
+  std::string effective_receiver;  // the original receiver for messages from a failure transport
+  std::vector<std::pair<std::string, core::Envelope>> dispatched;  // to send before the ack
+  std::chrono::steady_clock::duration took{};
+};
+
+namespace {
+
+double unit_random() {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+int poll_timeout(std::optional<milliseconds> wait) {
+  if (!wait) return -1;
+  return static_cast<int>(std::clamp<long long>(wait->count(), 0, 24LL * 3600 * 1000));
+}
+
+}  // namespace
+
+Worker::Worker(std::vector<ReceiverBinding> receivers, WorkerOptions options, WorkerEnvironment& environment,
+               SharedFlags& flags)
+    : receivers_(std::move(receivers)), options_(std::move(options)), env_(environment), flags_(flags) {}
+
+std::vector<std::string> Worker::validate() const {
+  std::vector<std::string> problems;
+  for (const auto& r : receivers_) {
+    if (!options_.queues.empty() && dynamic_cast<transport::QueueReceiver*>(r.transport) == nullptr) {
+      problems.push_back("--queues: transport \"" + r.name + "\" has no queues to select from");
+    }
+    if (options_.keepalive && dynamic_cast<transport::Keepalive*>(r.transport) == nullptr) {
+      problems.push_back("--keepalive: transport \"" + r.name + "\" does not support keepalive");
+    }
+  }
+  return problems;
+}
+
+void Worker::request_stop(std::string reason) {
+  if (!stop_) {
+    stop_ = true;
+    stop_reason_ = std::move(reason);
+    flags_.stopping = true;
+  }
+}
+
+std::optional<milliseconds> Worker::time_left() const {
+  if (!options_.time_limit) return std::nullopt;
+  auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started_);
+  return std::max(milliseconds(0), *options_.time_limit - elapsed);
+}
+
+void Worker::emit(core::WorkerEventKind kind, const core::MessageView* message, std::string_view error,
+                  bool will_retry) {
+  if (plugin_listeners_.empty()) return;
+  // Plugin listeners are plugin code: they run on the handler thread, with copies of the data.
+  struct Copy {
+    core::Envelope envelope;
+    std::string transport, id, error;
+    int redelivery = 0;
+  };
+  auto copy = std::make_shared<Copy>();
+  if (message != nullptr) {
+    copy->envelope = *message->envelope;
+    copy->transport = message->transport;
+    copy->id = message->message_id;
+    copy->redelivery = message->redelivery_count;
+  }
+  copy->error = error;
+  bool has_message = message != nullptr;
+  auto listeners = plugin_listeners_;
+  handler_thread_->post([copy, has_message, kind, will_retry, listeners] {
+    core::MessageView view{&copy->envelope, copy->transport, copy->id, copy->redelivery};
+    core::WorkerEvent event{kind, has_message ? &view : nullptr, copy->error, will_retry};
+    for (const auto& l : listeners) l->on_event(event);
+  });
+}
+
+void Worker::on_signal() {
+  int signal = SignalWatcher::drain_fd(signal_fd_);
+  if (signal == 0) return;
+  ++signals_seen_;
+  if (signals_seen_ == 1) {
+    spdlog::info("received signal {}: finishing the current message, then stopping", signal);
+  } else {
+    spdlog::warn("received signal {} again: still finishing the current message (it will not be lost)", signal);
+  }
+  request_stop("signal " + std::to_string(signal));
+}
+
+int Worker::run() {
+  SignalWatcher signals;  // blocks the signals before the handler thread starts
+  signal_fd_ = signals.fd();
+  HandlerThread handler_thread;
+  handler_thread_ = &handler_thread;
+  CollectingOutbox outbox([this](std::string_view name) { return env_.transport(name).has_value(); });
+  outbox_ = &outbox;
+  env_.set_outbox(outbox);
+  plugin_listeners_ = env_.plugin_listeners();
+  started_ = Clock::now();
+
+  if (!options_.queues.empty()) {
+    for (auto& r : receivers_) {
+      if (auto* q = dynamic_cast<transport::QueueReceiver*>(r.transport)) {
+        if (auto selected = q->select_queues(options_.queues); !selected) {
+          spdlog::error("transport \"{}\": {}", r.name, selected.error().message);
+          return 1;
+        }
+      }
+    }
+  }
+
+  std::string names;
+  for (const auto& r : receivers_) names += (names.empty() ? "" : ", ") + r.name;
+  spdlog::info("consuming messages from transport(s) {}", names);
+  emit(core::WorkerEventKind::started);
+
+  while (!stop_) {
+    if (fetch_and_handle()) continue;
+    emit(core::WorkerEventKind::idle);
+    if (auto left = time_left(); left && left->count() == 0) {
+      request_stop("time limit of " + std::to_string(options_.time_limit->count() / 1000.0) + " s reached");
+      break;
+    }
+    if (stop_) break;
+    wait_idle();
+  }
+
+  emit(core::WorkerEventKind::stopped);
+  spdlog::info("worker stopped ({}): {} handled, {} failed, {} retried, {} sent to failure transport", stop_reason_,
+               stats_.handled, stats_.failed, stats_.retried, stats_.sent_to_failure);
+  handler_thread_ = nullptr;  // the handler thread finishes queued listener jobs, then joins
+  return 0;
+}
+
+bool Worker::fetch_and_handle() {
+  for (const auto& receiver : receivers_) {
+    auto fetched = receiver.transport->get(1);
+    if (!fetched) {
+      spdlog::warn("transport \"{}\": receiving failed: {}", receiver.name, fetched.error().message);
+      continue;
+    }
+    if (fetched->empty()) continue;
+    for (auto& message : *fetched) {
+      handle(receiver, std::move(message));
+      if (stop_) break;
+    }
+    return true;  // after one receiver delivered, start again from the first (Symfony's order)
+  }
+  return false;
+}
+
+void Worker::wait_idle() {
+  std::vector<pollfd> fds{{signal_fd_, POLLIN, 0}};
+  milliseconds wait = options_.sleep;
+  for (const auto& r : receivers_) {
+    auto readiness = r.transport->readiness();
+    if (readiness.fd >= 0) fds.push_back({readiness.fd, POLLIN, 0});
+    wait = std::min(wait, readiness.max_wait);
+  }
+  if (auto left = time_left()) wait = std::min(wait, *left);
+  ::poll(fds.data(), fds.size(), poll_timeout(wait));
+  if (fds[0].revents & POLLIN) on_signal();
+  for (const auto& r : receivers_) {
+    auto readiness = r.transport->readiness();
+    for (std::size_t i = 1; i < fds.size(); ++i) {
+      if (fds[i].fd == readiness.fd && (fds[i].revents & POLLIN)) r.transport->on_readable();
+    }
+  }
+}
+
+void Worker::handle(const ReceiverBinding& receiver, transport::ReceivedMessage message) {
+  ++stats_.received;
+  const int retries = serializer::retry_count(message.envelope);
+  util::LogScope scope({receiver.name, message.envelope.type(), message.id, retries, std::nullopt});
+  core::MessageView view{&message.envelope, receiver.name, message.id, retries};
+  emit(core::WorkerEventKind::message_received, &view);
+
+  if (message.decode_error) {
+    // Not lost, and the worker goes on: straight to the failure transport with the reason.
+    core::HandlerOutcome outcome = core::HandlerOutcome::failure(core::OutcomeKind::unrecoverable,
+                                                                 message.decode_error->message);
+    outcome.exception_class = std::string(kDecodingFailedException);
+    spdlog::error("message {} from \"{}\" cannot be decoded: {}", message.id, receiver.name, message.decode_error->message);
+    handle_failure(receiver, message, message.envelope, outcome, receiver.name);
+    after_message(true);
+    return;
+  }
+
+  auto pending = std::make_shared<Pending>();
+  auto envelope = message.envelope;
+  auto forced_bus = options_.bus;
+  auto transport_name = receiver.name;
+  auto id = message.id;
+  const bool reset = options_.reset;
+  handler_thread_->post([this, pending, envelope = std::move(envelope), forced_bus, transport_name, id, retries, reset] {
+    auto start = Clock::now();
+    auto& bus = env_.bus_for(envelope, forced_bus);
+    auto context = bus.handle_received(envelope, transport_name, id, retries);
+    pending->envelope = std::move(context.envelope);
+    pending->outcome = std::move(context.outcome);
+    pending->effective_receiver = context.received_from;
+    pending->dispatched = outbox_->take();
+    if (reset) env_.reset_plugins();
+    pending->took = Clock::now() - start;
+    pending->done.store(true, std::memory_order_release);
+  });
+  wait_for(*pending, receiver, message);
+  finish(receiver, message, *pending);
+}
+
+void Worker::wait_for(Pending& pending, const ReceiverBinding& receiver, const transport::ReceivedMessage& message) {
+  auto next_keepalive = options_.keepalive ? std::optional(Clock::now() + *options_.keepalive) : std::nullopt;
+  while (!pending.done.load(std::memory_order_acquire)) {
+    std::optional<milliseconds> wait;
+    if (next_keepalive) {
+      wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*next_keepalive - Clock::now()));
+    }
+    pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {handler_thread_->completion_fd(), POLLIN, 0}};
+    ::poll(fds, 2, poll_timeout(wait));
+    if (fds[0].revents & POLLIN) on_signal();
+    if (fds[1].revents & POLLIN) handler_thread_->take_completions();
+    if (next_keepalive && Clock::now() >= *next_keepalive) {
+      if (auto* keepalive = dynamic_cast<transport::Keepalive*>(receiver.transport)) {
+        if (auto kept = keepalive->keepalive(message); !kept) {
+          spdlog::warn("keepalive of message {} on \"{}\" failed: {}", message.id, receiver.name, kept.error().message);
+        }
+      }
+      next_keepalive = Clock::now() + *options_.keepalive;
+    }
+  }
+}
+
+void Worker::finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending) {
+  const double took_ms = std::chrono::duration<double, std::milli>(pending.took).count();
+  if (auto* fields = util::LogScope::current()) fields->duration_ms = took_ms;
+  if (pending.outcome.stop_worker || flags_.stop_requested.exchange(false)) {
+    request_stop("a handler asked the worker to stop");
+  }
+
+  if (pending.outcome.ok()) {
+    // Messages the handlers dispatched go out before the ack: if one cannot be sent, the
+    // message is retried (its successful handlers are not run again, thanks to HandledStamp).
+    for (auto& [name, envelope] : pending.dispatched) {
+      auto target = env_.transport(name);
+      auto sent = target ? (*target)->send(envelope) : core::Result<std::string>(std::unexpected(target.error()));
+      if (!sent) {
+        pending.outcome = core::HandlerOutcome::failure(
+            core::OutcomeKind::retry, "sending a dispatched " + envelope.type() + " to \"" + name + "\" failed: " + sent.error().message);
+        break;
+      }
+    }
+  }
+
+  core::MessageView view{&pending.envelope, receiver.name, message.id, serializer::retry_count(message.envelope)};
+  if (pending.outcome.ok()) {
+    if (auto acked = receiver.transport->ack(message); !acked) {
+      spdlog::error("ack of message {} on \"{}\" failed (it will be redelivered): {}", message.id, receiver.name,
+                    acked.error().message);
+    }
+    ++stats_.handled;
+    if (util::log_verbosity() >= 1) {
+      spdlog::info("handled {} from \"{}\" (id {}) in {:.1f} ms", message.envelope.type(), receiver.name, message.id, took_ms);
+    }
+    emit(core::WorkerEventKind::message_handled, &view);
+    after_message(false);
+    return;
+  }
+  handle_failure(receiver, message, std::move(pending.envelope), pending.outcome,
+                 pending.effective_receiver.empty() ? receiver.name : pending.effective_receiver);
+  after_message(true);
+}
+
+void Worker::handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message,
+                            core::Envelope handled, const core::HandlerOutcome& outcome,
+                            const std::string& effective_receiver) {
+  ++stats_.failed;
+  FailureInput input{std::move(handled),
+                     outcome,
+                     effective_receiver,
+                     env_.retry_strategy(effective_receiver),
+                     env_.failure_transport_for(effective_receiver),
+                     std::chrono::system_clock::now(),
+                     unit_random()};
+  auto plan = plan_failure(input);
+  const bool will_retry = plan.decision == retry::Decision::retry;
+  core::MessageView view{&plan.copy, receiver.name, message.id, serializer::retry_count(message.envelope)};
+  emit(core::WorkerEventKind::message_failed, &view, outcome.message, will_retry);
+
+  if (plan.decision == retry::Decision::discard) {
+    spdlog::error("{} failed ({}) and is removed: no failure transport is configured", message.envelope.type(),
+                  outcome.message);
+    if (auto rejected = receiver.transport->reject(message); !rejected) {
+      spdlog::error("reject of message {} failed: {}", message.id, rejected.error().message);
+    }
+    ++stats_.discarded;
+    return;
+  }
+
+  auto target = env_.transport(plan.target);
+  auto stored = target ? (*target)->send(plan.copy) : core::Result<std::string>(std::unexpected(target.error()));
+  if (!stored) {
+    // The copy is not stored: the original stays in its transport and is redelivered later.
+    spdlog::error("{} failed ({}); storing it in \"{}\" failed too, so it is left for redelivery: {}",
+                  message.envelope.type(), outcome.message, plan.target, stored.error().message);
+    ++stats_.left_for_redelivery;
+    return;
+  }
+  if (will_retry) {
+    ++stats_.retried;
+    spdlog::warn("{} failed: {}; retry #{} in {} ms on \"{}\"", message.envelope.type(), outcome.message,
+                 plan.retry_count, plan.delay_ms, plan.target);
+    emit(core::WorkerEventKind::message_retried, &view);
+  } else {
+    ++stats_.sent_to_failure;
+    spdlog::error("{} failed: {}; sent to the failure transport \"{}\"", message.envelope.type(), outcome.message,
+                  plan.target);
+  }
+  if (auto rejected = receiver.transport->reject(message); !rejected) {
+    spdlog::error("reject of message {} failed (it may be handled twice): {}", message.id, rejected.error().message);
+  }
+}
+
+void Worker::after_message(bool failed) {
+  emit(core::WorkerEventKind::running);
+  const auto processed = stats_.handled + stats_.failed;
+  if (options_.limit && processed >= *options_.limit) {
+    request_stop("message limit of " + std::to_string(*options_.limit) + " reached");
+  }
+  if (failed && options_.failure_limit && stats_.failed >= *options_.failure_limit) {
+    request_stop("failure limit of " + std::to_string(*options_.failure_limit) + " reached");
+  }
+  if (options_.memory_limit) {
+    auto rss = util::resident_set_bytes();
+    if (rss > *options_.memory_limit) {
+      request_stop("memory limit exceeded (" + std::to_string(rss >> 20) + " MiB > " +
+                   std::to_string(*options_.memory_limit >> 20) + " MiB)");
+    }
+  }
+  if (auto left = time_left(); left && left->count() == 0) request_stop("time limit reached");
+}
+
+}  // namespace messengerd::worker

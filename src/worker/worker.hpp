@@ -1,0 +1,85 @@
+#pragma once
+// The consume loop (Symfony's Worker), split over two threads (docs/DESIGN.md, Threads): this
+// object's run() is the loop thread: it owns the transports, waits on their readiness fds,
+// the signal fd and the handler thread's completion fd at once, acks, retries and moves
+// failures. Plugin code runs only on the handler thread.
+//
+// Acknowledgement: a message is acked only after its handlers succeeded and the messages they
+// dispatched were sent; a failed one is rejected only after its retry or failure copy was
+// stored. If that store fails, the original is left unacked for the transport to redeliver.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/worker_event.hpp"
+#include "transport/transport.hpp"
+#include "worker/shared_flags.hpp"
+#include "worker/worker_environment.hpp"
+#include "worker/worker_options.hpp"
+
+namespace messengerd::worker {
+
+struct ReceiverBinding {
+  std::string name;
+  transport::Transport* transport = nullptr;
+};
+
+struct WorkerStats {
+  std::uint64_t received = 0;
+  std::uint64_t handled = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t retried = 0;
+  std::uint64_t sent_to_failure = 0;
+  std::uint64_t discarded = 0;
+  std::uint64_t left_for_redelivery = 0;  // neither acked nor rejected (a store failed)
+};
+
+class Worker {
+ public:
+  Worker(std::vector<ReceiverBinding> receivers, WorkerOptions options, WorkerEnvironment& environment,
+         SharedFlags& flags);
+
+  // Checks the options against the receivers' roles (--queues, --keepalive); every problem.
+  std::vector<std::string> validate() const;
+
+  // Runs until a limit, a signal or a handler stops it; returns the exit code (0).
+  int run();
+
+  const WorkerStats& stats() const { return stats_; }
+  std::string stop_reason() const { return stop_reason_; }
+
+ private:
+  struct Pending;
+  bool fetch_and_handle();
+  void handle(const ReceiverBinding& receiver, transport::ReceivedMessage message);
+  void finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending);
+  void handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message, core::Envelope handled,
+                      const core::HandlerOutcome& outcome, const std::string& effective_receiver);
+  void wait_idle();
+  void wait_for(Pending& pending, const ReceiverBinding& receiver, const transport::ReceivedMessage& message);
+  void on_signal();
+  void request_stop(std::string reason);
+  void after_message(bool failed);
+  void emit(core::WorkerEventKind kind, const core::MessageView* message = nullptr, std::string_view error = {},
+            bool will_retry = false);
+  std::optional<std::chrono::milliseconds> time_left() const;
+
+  std::vector<ReceiverBinding> receivers_;
+  WorkerOptions options_;
+  WorkerEnvironment& env_;
+  SharedFlags& flags_;
+  WorkerStats stats_;
+  bool stop_ = false;
+  std::string stop_reason_;
+  std::chrono::steady_clock::time_point started_;
+  int signal_fd_ = -1;
+  int signals_seen_ = 0;
+  class HandlerThread* handler_thread_ = nullptr;
+  class CollectingOutbox* outbox_ = nullptr;
+  std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners_;
+};
+
+}  // namespace messengerd::worker

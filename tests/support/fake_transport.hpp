@@ -1,0 +1,56 @@
+#pragma once
+// A vector-backed transport for worker unit tests: records sends, acks and rejects, and can be
+// told to fail sending.
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "transport/roles.hpp"
+#include "transport/transport.hpp"
+
+namespace messengerd::testing {
+
+class FakeTransport final : public transport::Transport, public transport::Keepalive {
+ public:
+  explicit FakeTransport(std::string name) : Transport(std::move(name)) {}
+
+  core::Result<std::string> send(const core::Envelope& envelope) override {
+    if (fail_sends) return std::unexpected(core::make_error(core::ErrorKind::connection, "transport is down"));
+    sent.push_back(envelope);
+    if (deliver_sent) queue.push_back(envelope);
+    return std::to_string(++next_id_);
+  }
+  core::Result<std::vector<transport::ReceivedMessage>> get(std::size_t) override {
+    std::vector<transport::ReceivedMessage> out;
+    if (queue.empty()) return out;
+    transport::ReceivedMessage m;
+    m.envelope = queue.front();
+    m.id = std::to_string(++next_id_);
+    queue.pop_front();
+    out.push_back(std::move(m));
+    return out;
+  }
+  core::Status ack(const transport::ReceivedMessage& m) override {
+    acked.push_back(m.id);
+    return {};
+  }
+  core::Status reject(const transport::ReceivedMessage& m) override {
+    rejected.push_back(m.id);
+    return {};
+  }
+  core::Status keepalive(const transport::ReceivedMessage& m) override {
+    keepalives.push_back(m.id);
+    return {};
+  }
+
+  std::deque<core::Envelope> queue;  // what get() returns next
+  std::vector<core::Envelope> sent;
+  std::vector<std::string> acked, rejected, keepalives;
+  bool fail_sends = false;
+  bool deliver_sent = false;  // sent messages become receivable (retries loop back)
+
+ private:
+  int next_id_ = 0;
+};
+
+}  // namespace messengerd::testing
