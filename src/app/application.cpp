@@ -146,6 +146,13 @@ void Application::set_outbox(bus::Outbox& outbox) {
   for (auto& [name, b] : buses_) b->set_outbox(outbox);
 }
 
+core::Handler* Application::batch_handler_for(const core::Envelope& envelope, std::string_view transport,
+                                              std::string_view forced_bus) {
+  auto selected = handlers_->select(envelope.type(), bus_for(envelope, forced_bus).name(), transport);
+  if (selected.size() == 1 && selected.front()->spec().batch_size > 1) return selected.front();
+  return nullptr;
+}
+
 void Application::reset_plugins() { plugins_->reset(); }
 
 std::vector<std::shared_ptr<core::WorkerListener>> Application::plugin_listeners() const {

@@ -47,6 +47,8 @@ class Application final : public worker::WorkerEnvironment {
   std::optional<std::string> failure_transport_for(std::string_view transport) const override;
   bus::MessageBus& bus_for(const core::Envelope& envelope, std::string_view forced_bus) override;
   void set_outbox(bus::Outbox& outbox) override;
+  core::Handler* batch_handler_for(const core::Envelope& envelope, std::string_view transport,
+                                   std::string_view forced_bus) override;
   void reset_plugins() override;
   std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners() const override;
 

@@ -144,6 +144,7 @@ int Worker::run() {
 
   while (!stop_) {
     if (fetch_and_handle()) continue;
+    if (flush_batches()) continue;  // idle: partial batches go out before waiting
     emit(core::WorkerEventKind::idle);
     if (auto left = time_left(); left && left->count() == 0) {
       request_stop("time limit of " + std::to_string(options_.time_limit->count() / 1000.0) + " s reached");
@@ -153,6 +154,7 @@ int Worker::run() {
     wait_idle();
   }
 
+  flush_batches();  // stopping: pending batches are handled and acked first
   emit(core::WorkerEventKind::stopped);
   spdlog::info("worker stopped ({}): {} handled, {} failed, {} retried, {} sent to failure transport", stop_reason_,
                stats_.handled, stats_.failed, stats_.retried, stats_.sent_to_failure);
@@ -214,6 +216,13 @@ void Worker::handle(const ReceiverBinding& receiver, transport::ReceivedMessage 
     return;
   }
 
+  if (auto* batch_handler = env_.batch_handler_for(message.envelope, receiver.name, options_.bus)) {
+    auto& batch = batches_[batch_handler];
+    batch.push_back({&receiver, std::move(message)});
+    if (batch.size() >= batch_handler->spec().batch_size) flush_batch(batch_handler);
+    return;
+  }
+
   auto pending = std::make_shared<Pending>();
   auto envelope = message.envelope;
   auto forced_bus = options_.bus;
@@ -232,13 +241,67 @@ void Worker::handle(const ReceiverBinding& receiver, transport::ReceivedMessage 
     pending->took = Clock::now() - start;
     pending->done.store(true, std::memory_order_release);
   });
-  wait_for(*pending, receiver, message);
+  wait_for(pending->done, {{&receiver, &message}});
   finish(receiver, message, *pending);
 }
 
-void Worker::wait_for(Pending& pending, const ReceiverBinding& receiver, const transport::ReceivedMessage& message) {
+bool Worker::flush_batches() {
+  bool flushed = false;
+  for (auto& [handler, entries] : batches_) {
+    if (entries.empty()) continue;
+    flush_batch(handler);
+    flushed = true;
+  }
+  return flushed;
+}
+
+void Worker::flush_batch(core::Handler* handler) {
+  auto entries = std::exchange(batches_[handler], {});
+  struct BatchJob {
+    std::atomic<bool> done{false};
+    std::vector<core::HandlerOutcome> outcomes;
+  };
+  auto job = std::make_shared<BatchJob>();
+  const bool reset = options_.reset;
+  handler_thread_->post([this, job, handler, &entries, reset] {
+    std::vector<core::MessageView> views;
+    views.reserve(entries.size());
+    for (const auto& e : entries) {
+      views.push_back({&e.message.envelope, e.receiver->name, e.message.id, serializer::retry_count(e.message.envelope)});
+    }
+    job->outcomes = handler->handle_batch(views);
+    if (reset) env_.reset_plugins();
+    job->done.store(true, std::memory_order_release);
+  });
+  InFlight in_flight;
+  for (const auto& e : entries) in_flight.emplace_back(e.receiver, &e.message);
+  wait_for(job->done, in_flight);  // `entries` stays alive until the job is done
+
+  if (util::log_verbosity() >= 1) spdlog::info("batch handler {} handled {} message(s)", handler->spec().name, entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto& e = entries[i];
+    auto outcome = i < job->outcomes.size()
+                       ? job->outcomes[i]
+                       : core::HandlerOutcome::failure(core::OutcomeKind::retry, "batch handler " + handler->spec().name +
+                                                                                    " returned no outcome for this message");
+    if (outcome.stop_worker) request_stop("a handler asked the worker to stop");
+    if (outcome.ok()) {
+      if (auto acked = e.receiver->transport->ack(e.message); !acked) {
+        spdlog::error("ack of message {} on \"{}\" failed (it will be redelivered): {}", e.message.id, e.receiver->name,
+                      acked.error().message);
+      }
+      ++stats_.handled;
+      after_message(false);
+    } else {
+      handle_failure(*e.receiver, e.message, e.message.envelope, outcome, e.receiver->name);
+      after_message(true);
+    }
+  }
+}
+
+void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) {
   auto next_keepalive = options_.keepalive ? std::optional(Clock::now() + *options_.keepalive) : std::nullopt;
-  while (!pending.done.load(std::memory_order_acquire)) {
+  while (!done.load(std::memory_order_acquire)) {
     std::optional<milliseconds> wait;
     if (next_keepalive) {
       wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*next_keepalive - Clock::now()));
@@ -248,9 +311,11 @@ void Worker::wait_for(Pending& pending, const ReceiverBinding& receiver, const t
     if (fds[0].revents & POLLIN) on_signal();
     if (fds[1].revents & POLLIN) handler_thread_->take_completions();
     if (next_keepalive && Clock::now() >= *next_keepalive) {
-      if (auto* keepalive = dynamic_cast<transport::Keepalive*>(receiver.transport)) {
-        if (auto kept = keepalive->keepalive(message); !kept) {
-          spdlog::warn("keepalive of message {} on \"{}\" failed: {}", message.id, receiver.name, kept.error().message);
+      for (const auto& [receiver, message] : in_flight) {
+        if (auto* keepalive = dynamic_cast<transport::Keepalive*>(receiver->transport)) {
+          if (auto kept = keepalive->keepalive(*message); !kept) {
+            spdlog::warn("keepalive of message {} on \"{}\" failed: {}", message->id, receiver->name, kept.error().message);
+          }
         }
       }
       next_keepalive = Clock::now() + *options_.keepalive;

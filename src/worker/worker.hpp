@@ -7,7 +7,9 @@
 // Acknowledgement: a message is acked only after its handlers succeeded and the messages they
 // dispatched were sent; a failed one is rejected only after its retry or failure copy was
 // stored. If that store fails, the original is left unacked for the transport to redeliver.
+#include <atomic>
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -59,7 +61,10 @@ class Worker {
   void handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message, core::Envelope handled,
                       const core::HandlerOutcome& outcome, const std::string& effective_receiver);
   void wait_idle();
-  void wait_for(Pending& pending, const ReceiverBinding& receiver, const transport::ReceivedMessage& message);
+  using InFlight = std::vector<std::pair<const ReceiverBinding*, const transport::ReceivedMessage*>>;
+  void wait_for(const std::atomic<bool>& done, const InFlight& in_flight);
+  bool flush_batches();
+  void flush_batch(core::Handler* handler);
   void on_signal();
   void request_stop(std::string reason);
   void after_message(bool failed);
@@ -80,6 +85,12 @@ class Worker {
   class HandlerThread* handler_thread_ = nullptr;
   class CollectingOutbox* outbox_ = nullptr;
   std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners_;
+  struct BatchEntry {
+    const ReceiverBinding* receiver;
+    transport::ReceivedMessage message;
+  };
+  // Messages waiting for their batch handler, unacked (flushed when full, idle or stopping).
+  std::map<core::Handler*, std::vector<BatchEntry>> batches_;
 };
 
 }  // namespace messengerd::worker

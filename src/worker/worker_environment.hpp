@@ -27,6 +27,10 @@ class WorkerEnvironment {
   virtual bus::MessageBus& bus_for(const core::Envelope& envelope, std::string_view forced_bus) = 0;
   // Where every bus's send_message middleware puts messages while the worker runs.
   virtual void set_outbox(bus::Outbox& outbox) = 0;
+  // The batch handler a received message goes to, when its only matching handler is one
+  // with batch_size > 1; nullptr otherwise (loop thread: reads handler specs, runs no code).
+  virtual core::Handler* batch_handler_for(const core::Envelope& envelope, std::string_view transport,
+                                           std::string_view forced_bus) = 0;
   // Plugins' reset callbacks (handler thread).
   virtual void reset_plugins() = 0;
   virtual std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners() const = 0;

@@ -29,7 +29,13 @@ class FakeHandler final : public core::Handler {
     return behaviour_ ? behaviour_(message) : core::HandlerOutcome::success();
   }
 
+  std::vector<core::HandlerOutcome> handle_batch(std::span<const core::MessageView> messages) override {
+    batch_sizes.push_back(messages.size());
+    return Handler::handle_batch(messages);
+  }
+
   std::vector<std::string> calls;
+  std::vector<std::size_t> batch_sizes;
   std::vector<std::string>* log = nullptr;  // shared call order across handlers
 
  private:

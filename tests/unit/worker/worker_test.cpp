@@ -42,6 +42,10 @@ class FakeEnvironment final : public WorkerEnvironment {
   bus::MessageBus& bus_for(const core::Envelope&, std::string_view) override { return *bus; }
   void set_outbox(bus::Outbox& outbox) override { bus->set_outbox(outbox); }
   void reset_plugins() override { ++resets; }
+  core::Handler* batch_handler_for(const core::Envelope& envelope, std::string_view transport, std::string_view) override {
+    auto selected = registry.select(envelope.type(), bus->name(), transport);
+    return selected.size() == 1 && selected.front()->spec().batch_size > 1 ? selected.front() : nullptr;
+  }
   std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners() const override { return listeners; }
 
   core::TypeHierarchy types;
@@ -261,6 +265,41 @@ TEST_F(WorkerFixture, DispatchedMessagesAreSentBeforeTheAck) {
   ASSERT_EQ(env.t("failed").sent.size(), 1u);
   EXPECT_EQ(env.t("failed").sent[0].type(), "App\\Followup");
   EXPECT_EQ(env.t("async").acked.size(), 1u);
+}
+
+TEST_F(WorkerFixture, BatchHandlerGetsFullBatchesAndThePartialOneWhenIdle) {
+  auto h = add("batch", [](const core::MessageView& m) {
+    return m.envelope->body() == "{\"n\":4}" ? core::HandlerOutcome::failure(core::OutcomeKind::unrecoverable, "bad item")
+                                             : core::HandlerOutcome::success();
+  });
+  h->mutable_spec().batch_size = 3;
+  enqueue(5);
+  WorkerOptions options;
+  options.limit = 5;
+  auto worker = make(options);
+  worker.run();
+  EXPECT_EQ(h->batch_sizes, (std::vector<std::size_t>{3, 2}));
+  EXPECT_EQ(env.t("async").acked.size(), 4u);
+  EXPECT_EQ(env.t("failed").sent.size(), 1u);
+  EXPECT_EQ(env.t("async").rejected.size(), 1u);
+}
+
+TEST_F(WorkerFixture, PendingBatchIsFlushedWhenTheWorkerStops) {
+  auto h = add("batch");
+  h->mutable_spec().batch_size = 10;
+  auto stopper = std::make_shared<FakeHandler>("stopper", std::vector<std::string>{"App\\Stop"}, [](const core::MessageView&) {
+    auto o = core::HandlerOutcome::success();
+    o.stop_worker = true;
+    return o;
+  });
+  env.registry.add(stopper);
+  enqueue(2);
+  env.t("async").queue.push_back(core::Envelope("App\\Stop", "{}"));
+  enqueue(1);
+  make({}).run();
+  EXPECT_EQ(h->batch_sizes, std::vector<std::size_t>{2});  // flushed on the way out, before the exit
+  EXPECT_EQ(env.t("async").acked.size(), 3u);
+  EXPECT_EQ(env.t("async").queue.size(), 1u);
 }
 
 }  // namespace
