@@ -4,7 +4,7 @@ MESSENGERD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Packages needed to build messengerd and run its unit and end-to-end tests (Debian 12).
 MESSENGERD_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libspdlog-dev libcli11-dev
-  nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev)
+  nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev prometheus-cpp-dev libsystemd-dev)
 
 # Installs the packages that are missing (apt-get update first, once).
 ensure_packages() {

@@ -74,6 +74,14 @@ std::expected<std::unique_ptr<Application>, std::vector<std::string>> Applicatio
   return app;
 }
 
+std::expected<std::unique_ptr<Application>, std::vector<std::string>> Application::create_without_plugins(
+    config::Config config) {
+  config.plugins.clear();
+  config.plugin_dirs.clear();
+  for (auto& bus : config.buses) bus.middleware.clear();  // user middleware comes from plugins
+  return create(std::move(config));
+}
+
 bus::MessageBus* Application::bus(std::string_view name) {
   auto it = buses_.find(name);
   return it == buses_.end() ? nullptr : it->second.get();

@@ -26,6 +26,9 @@ class Application final : public worker::WorkerEnvironment {
  public:
   // Loads the plugins and builds the buses; every problem at once on failure.
   static std::expected<std::unique_ptr<Application>, std::vector<std::string>> create(config::Config config);
+  // For commands that only talk to transports (stats, setup-transports, failed:show/remove):
+  // no plugin is loaded, so a missing or broken plugin does not stop them.
+  static std::expected<std::unique_ptr<Application>, std::vector<std::string>> create_without_plugins(config::Config config);
   ~Application() override;
 
   const config::Config& config() const { return config_; }

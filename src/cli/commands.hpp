@@ -9,5 +9,11 @@ void add_dispatch_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_debug_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_consume_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_stop_workers_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_stats_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_failed_show_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_failed_retry_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_failed_remove_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_setup_transports_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace messengerd::cli

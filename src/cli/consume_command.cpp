@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/worker_services.hpp"
 #include "cli/commands.hpp"
 #include "util/size.hpp"
 #include "worker/worker.hpp"
@@ -25,6 +26,7 @@ struct ConsumeArgs {
   std::vector<std::string> queues;
   bool no_reset = false;
   double keepalive = 0;
+  std::string metrics_listen;
 };
 
 std::chrono::milliseconds seconds_to_ms(double s) {
@@ -95,6 +97,12 @@ int consume(const GlobalOptions& global, const ConsumeArgs& args) {
     for (const auto& p : problems) std::cerr << "messengerd consume: " << p << "\n";
     return kExitUsage;
   }
+  auto services = app::WorkerServices::create(*app, {names, options.sleep, args.metrics_listen});
+  if (!services) {
+    for (const auto& p : services.error()) std::cerr << "messengerd consume: " << p << "\n";
+    return kExitFailure;
+  }
+  (*services)->attach(worker);
   return worker.run();
 }
 
@@ -117,9 +125,12 @@ void add_consume_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_flag("--no-reset", args->no_reset, "Do not call the plugins' reset between messages");
   cmd->add_option("--keepalive", args->keepalive, "Tell the transport every N seconds that a long message is still in progress")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--metrics-listen", args->metrics_listen,
+                  "Serve Prometheus /metrics and /healthz on HOST:PORT (e.g. 127.0.0.1:9464)");
   cmd->footer(
       "Examples:\n"
       "  messengerd consume async\n"
+      "  messengerd consume async --metrics-listen 127.0.0.1:9464\n"
       "  messengerd consume async_priority_high async_priority_low --limit 1000 --memory-limit 128M\n"
       "  messengerd consume --all --exclude-receivers failed --time-limit 3600 -vv\n"
       "Signals: SIGTERM, SIGINT and SIGQUIT finish the current message, then exit 0.\n");

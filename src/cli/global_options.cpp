@@ -51,4 +51,16 @@ std::unique_ptr<app::Application> load_application_or_report(const GlobalOptions
   return std::move(*app);
 }
 
+std::unique_ptr<app::Application> load_transports_or_report(const GlobalOptions& options) {
+  auto config = load_config_or_report(options);
+  if (!config) return nullptr;
+  auto app = app::Application::create_without_plugins(std::move(*config));
+  if (!app) {
+    std::cerr << "messengerd: " << app.error().size() << " problem(s) in the configuration:\n";
+    for (const auto& problem : app.error()) std::cerr << "  " << problem << "\n";
+    return nullptr;
+  }
+  return std::move(*app);
+}
+
 }  // namespace messengerd::cli

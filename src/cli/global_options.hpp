@@ -30,6 +30,8 @@ std::string resolved_config_path(const GlobalOptions& options);
 std::optional<config::Config> load_config_or_report(const GlobalOptions& options);
 // Loads config and plugins; prints every problem and returns nullptr on failure.
 std::unique_ptr<app::Application> load_application_or_report(const GlobalOptions& options);
+// Same without loading plugins, for commands that only use transports.
+std::unique_ptr<app::Application> load_transports_or_report(const GlobalOptions& options);
 
 // Exit codes.
 inline constexpr int kExitOk = 0;

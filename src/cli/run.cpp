@@ -22,6 +22,9 @@ int run(int argc, char** argv) {
       "  messengerd consume async --limit 100 -v\n"
       "  messengerd dispatch 'App\\Message\\SmsNotification' '{\"phoneNumber\":\"+1555\",\"content\":\"hi\"}'\n"
       "  messengerd debug\n"
+      "  messengerd stats\n"
+      "  messengerd failed:show -vv\n"
+      "  messengerd stop-workers --wait\n"
       "  messengerd config:validate --config /srv/app/config/packages/messenger.yaml\n");
 
   GlobalOptions global;
@@ -31,6 +34,12 @@ int run(int argc, char** argv) {
   add_dispatch_command(app, global, exit_code);
   add_debug_command(app, global, exit_code);
   add_validate_command(app, global, exit_code);
+  add_stop_workers_command(app, global, exit_code);
+  add_stats_command(app, global, exit_code);
+  add_failed_show_command(app, global, exit_code);
+  add_failed_retry_command(app, global, exit_code);
+  add_failed_remove_command(app, global, exit_code);
+  add_setup_transports_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

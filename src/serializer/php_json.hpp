@@ -14,6 +14,10 @@ namespace messengerd::serializer {
 // A JSON string literal, quotes included. Invalid UTF-8 is an error (PHP's json_encode fails too).
 core::Result<std::string> php_json_string(std::string_view utf8);
 
+// Same, replacing invalid UTF-8 with U+FFFD (for text messengerd writes itself, such as error
+// messages, which must never make a stamp unwritable).
+std::string php_json_string_lossy(std::string_view text);
+
 // json_encode($headers): {"type":"App\\Message\\X","Content-Type":"application\/json"}
 std::string php_json_headers(const Headers& headers);
 core::Result<Headers> parse_headers_json(std::string_view json);

@@ -20,6 +20,11 @@ core::Stamp make_redelivery_stamp(int retry_count, std::chrono::system_clock::ti
 // traceAsString) or empty for null.
 core::Stamp make_error_details_stamp(std::string_view exception_class, std::int64_t code,
                                      std::string_view message, std::string_view flatten_exception_json = {});
+// Symfony 5.4's FlattenException normalized as ErrorDetailsStamp.flattenException, with what
+// messengerd knows of a failure (class, message, code, trace as a string); other keys get
+// Symfony's neutral values.
+std::string make_flatten_exception_json(std::string_view cls, std::string_view message, std::int64_t code,
+                                        std::string_view trace_as_string);
 core::Stamp make_sent_to_failure_transport_stamp(std::string_view original_receiver_name);
 core::Stamp make_bus_name_stamp(std::string_view bus_name);
 core::Stamp make_transport_message_id_stamp(std::string_view id);

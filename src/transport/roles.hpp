@@ -16,6 +16,13 @@ class MessageCountAware {
   virtual core::Result<std::int64_t> message_count() = 0;
 };
 
+// Transports with several queues (AMQP queues, Doctrine queue_names) also count per queue.
+class QueueMessageCountAware {
+ public:
+  virtual ~QueueMessageCountAware() = default;
+  virtual core::Result<std::vector<std::pair<std::string, std::int64_t>>> queue_message_counts() = 0;
+};
+
 class Listable {
  public:
   virtual ~Listable() = default;

@@ -77,30 +77,68 @@ std::optional<milliseconds> Worker::time_left() const {
   return std::max(milliseconds(0), *options_.time_limit - elapsed);
 }
 
-void Worker::emit(core::WorkerEventKind kind, const core::MessageView* message, std::string_view error,
-                  bool will_retry) {
+void Worker::emit(core::WorkerEventKind kind, const core::MessageView* message) {
+  core::WorkerEvent event;
+  event.kind = kind;
+  event.message = message;
+  emit(event);
+}
+
+void Worker::emit(const core::WorkerEvent& event) {
+  for (auto* service : services_) service->on_event(event);
   if (plugin_listeners_.empty()) return;
   // Plugin listeners are plugin code: they run on the handler thread, with copies of the data.
   struct Copy {
     core::Envelope envelope;
-    std::string transport, id, error;
+    std::string transport, id, error, moved_to;
     int redelivery = 0;
   };
   auto copy = std::make_shared<Copy>();
+  const auto* message = event.message;
   if (message != nullptr) {
     copy->envelope = *message->envelope;
     copy->transport = message->transport;
     copy->id = message->message_id;
     copy->redelivery = message->redelivery_count;
   }
-  copy->error = error;
+  copy->error = event.error;
+  copy->moved_to = event.moved_to;
   bool has_message = message != nullptr;
   auto listeners = plugin_listeners_;
-  handler_thread_->post([copy, has_message, kind, will_retry, listeners] {
+  core::WorkerEvent shape = event;
+  handler_thread_->post([copy, has_message, shape, listeners] {
     core::MessageView view{&copy->envelope, copy->transport, copy->id, copy->redelivery};
-    core::WorkerEvent event{kind, has_message ? &view : nullptr, copy->error, will_retry};
-    for (const auto& l : listeners) l->on_event(event);
+    core::WorkerEvent copied = shape;
+    copied.message = has_message ? &view : nullptr;
+    copied.error = copy->error;
+    copied.moved_to = copy->moved_to;
+    for (const auto& l : listeners) l->on_event(copied);
   });
+}
+
+std::optional<milliseconds> Worker::until_next_tick() const {
+  std::optional<milliseconds> wait;
+  const auto now = Clock::now();
+  for (const auto* service : services_) {
+    if (auto due = service->next_tick()) {
+      auto left = std::max(milliseconds(0), std::chrono::ceil<milliseconds>(*due - now));
+      wait = wait ? std::min(*wait, left) : left;
+    }
+  }
+  return wait;
+}
+
+void Worker::run_due_ticks() {
+  const auto now = Clock::now();
+  LoopState state;
+  state.handling = handling_since_.has_value();
+  if (handling_since_) state.handling_for = now - *handling_since_;
+  state.heartbeats = flags_.heartbeats.load();
+  state.stopping = stop_;
+  for (auto* service : services_) {
+    if (auto due = service->next_tick(); due && *due <= now) service->tick(state);
+    if (auto reason = service->stop_reason()) request_stop(*reason);
+  }
 }
 
 void Worker::on_signal() {
@@ -143,6 +181,8 @@ int Worker::run() {
   emit(core::WorkerEventKind::started);
 
   while (!stop_) {
+    run_due_ticks();
+    if (stop_) break;
     if (fetch_and_handle()) continue;
     if (flush_batches()) continue;  // idle: partial batches go out before waiting
     emit(core::WorkerEventKind::idle);
@@ -188,8 +228,10 @@ void Worker::wait_idle() {
     wait = std::min(wait, readiness.max_wait);
   }
   if (auto left = time_left()) wait = std::min(wait, *left);
+  if (auto tick = until_next_tick()) wait = std::min(wait, *tick);
   ::poll(fds.data(), fds.size(), poll_timeout(wait));
   if (fds[0].revents & POLLIN) on_signal();
+  run_due_ticks();
   for (const auto& r : receivers_) {
     auto readiness = r.transport->readiness();
     for (std::size_t i = 1; i < fds.size(); ++i) {
@@ -301,15 +343,18 @@ void Worker::flush_batch(core::Handler* handler) {
 
 void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) {
   auto next_keepalive = options_.keepalive ? std::optional(Clock::now() + *options_.keepalive) : std::nullopt;
+  handling_since_ = Clock::now();
   while (!done.load(std::memory_order_acquire)) {
-    std::optional<milliseconds> wait;
+    std::optional<milliseconds> wait = until_next_tick();
     if (next_keepalive) {
-      wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*next_keepalive - Clock::now()));
+      auto left = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*next_keepalive - Clock::now()));
+      wait = wait ? std::min(*wait, left) : left;
     }
     pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {handler_thread_->completion_fd(), POLLIN, 0}};
     ::poll(fds, 2, poll_timeout(wait));
     if (fds[0].revents & POLLIN) on_signal();
     if (fds[1].revents & POLLIN) handler_thread_->take_completions();
+    run_due_ticks();
     if (next_keepalive && Clock::now() >= *next_keepalive) {
       for (const auto& [receiver, message] : in_flight) {
         if (auto* keepalive = dynamic_cast<transport::Keepalive*>(receiver->transport)) {
@@ -321,6 +366,7 @@ void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) 
       next_keepalive = Clock::now() + *options_.keepalive;
     }
   }
+  handling_since_.reset();
 }
 
 void Worker::finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending) {
@@ -354,18 +400,22 @@ void Worker::finish(const ReceiverBinding& receiver, transport::ReceivedMessage&
     if (util::log_verbosity() >= 1) {
       spdlog::info("handled {} from \"{}\" (id {}) in {:.1f} ms", message.envelope.type(), receiver.name, message.id, took_ms);
     }
-    emit(core::WorkerEventKind::message_handled, &view);
+    core::WorkerEvent handled;
+    handled.kind = core::WorkerEventKind::message_handled;
+    handled.message = &view;
+    handled.duration = pending.took;
+    emit(handled);
     after_message(false);
     return;
   }
   handle_failure(receiver, message, std::move(pending.envelope), pending.outcome,
-                 pending.effective_receiver.empty() ? receiver.name : pending.effective_receiver);
+                 pending.effective_receiver.empty() ? receiver.name : pending.effective_receiver, pending.took);
   after_message(true);
 }
 
 void Worker::handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message,
                             core::Envelope handled, const core::HandlerOutcome& outcome,
-                            const std::string& effective_receiver) {
+                            const std::string& effective_receiver, std::chrono::nanoseconds took) {
   ++stats_.failed;
   FailureInput input{std::move(handled),
                      outcome,
@@ -377,7 +427,12 @@ void Worker::handle_failure(const ReceiverBinding& receiver, transport::Received
   auto plan = plan_failure(input);
   const bool will_retry = plan.decision == retry::Decision::retry;
   core::MessageView view{&plan.copy, receiver.name, message.id, serializer::retry_count(message.envelope)};
-  emit(core::WorkerEventKind::message_failed, &view, outcome.message, will_retry);
+  core::WorkerEvent failed;
+  failed.kind = core::WorkerEventKind::message_failed;
+  failed.message = &view;
+  failed.error = outcome.message;
+  failed.will_retry = will_retry;
+  failed.duration = took;
 
   if (plan.decision == retry::Decision::discard) {
     spdlog::error("{} failed ({}) and is removed: no failure transport is configured", message.envelope.type(),
@@ -386,6 +441,7 @@ void Worker::handle_failure(const ReceiverBinding& receiver, transport::Received
       spdlog::error("reject of message {} failed: {}", message.id, rejected.error().message);
     }
     ++stats_.discarded;
+    emit(failed);
     return;
   }
 
@@ -396,8 +452,13 @@ void Worker::handle_failure(const ReceiverBinding& receiver, transport::Received
     spdlog::error("{} failed ({}); storing it in \"{}\" failed too, so it is left for redelivery: {}",
                   message.envelope.type(), outcome.message, plan.target, stored.error().message);
     ++stats_.left_for_redelivery;
+    failed.will_retry = false;
+    emit(failed);
     return;
   }
+  failed.moved_to = plan.target;
+  failed.to_failure_transport = !will_retry;
+  emit(failed);
   if (will_retry) {
     ++stats_.retried;
     spdlog::warn("{} failed: {}; retry #{} in {} ms on \"{}\"", message.envelope.type(), outcome.message,

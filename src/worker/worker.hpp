@@ -18,6 +18,7 @@
 
 #include "core/worker_event.hpp"
 #include "transport/transport.hpp"
+#include "worker/loop_service.hpp"
 #include "worker/shared_flags.hpp"
 #include "worker/worker_environment.hpp"
 #include "worker/worker_options.hpp"
@@ -47,6 +48,9 @@ class Worker {
   // Checks the options against the receivers' roles (--queues, --keepalive); every problem.
   std::vector<std::string> validate() const;
 
+  // Adds a built-in loop-thread behaviour (not owned; must outlive run()).
+  void add_service(LoopService& service) { services_.push_back(&service); }
+
   // Runs until a limit, a signal or a handler stops it; returns the exit code (0).
   int run();
 
@@ -59,7 +63,8 @@ class Worker {
   void handle(const ReceiverBinding& receiver, transport::ReceivedMessage message);
   void finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending);
   void handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message, core::Envelope handled,
-                      const core::HandlerOutcome& outcome, const std::string& effective_receiver);
+                      const core::HandlerOutcome& outcome, const std::string& effective_receiver,
+                      std::chrono::nanoseconds took = {});
   void wait_idle();
   using InFlight = std::vector<std::pair<const ReceiverBinding*, const transport::ReceivedMessage*>>;
   void wait_for(const std::atomic<bool>& done, const InFlight& in_flight);
@@ -68,8 +73,11 @@ class Worker {
   void on_signal();
   void request_stop(std::string reason);
   void after_message(bool failed);
-  void emit(core::WorkerEventKind kind, const core::MessageView* message = nullptr, std::string_view error = {},
-            bool will_retry = false);
+  void emit(const core::WorkerEvent& event);
+  void emit(core::WorkerEventKind kind, const core::MessageView* message = nullptr);
+  // Earliest tick due among the services, as a poll timeout bound.
+  std::optional<std::chrono::milliseconds> until_next_tick() const;
+  void run_due_ticks();
   std::optional<std::chrono::milliseconds> time_left() const;
 
   std::vector<ReceiverBinding> receivers_;
@@ -85,6 +93,8 @@ class Worker {
   class HandlerThread* handler_thread_ = nullptr;
   class CollectingOutbox* outbox_ = nullptr;
   std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners_;
+  std::vector<LoopService*> services_;
+  std::optional<std::chrono::steady_clock::time_point> handling_since_;
   struct BatchEntry {
     const ReceiverBinding* receiver;
     transport::ReceivedMessage message;
