@@ -66,12 +66,17 @@ class Value {
   static Value merged(const Value& base, const Value& overrides);
 
   const SourceLocation& where() const { return where_; }
+  // Where this value's key was written, for map entries read from a file (errors about the
+  // key itself, like an unknown key, point there). Empty for other values.
+  const SourceLocation& key_where() const { return key_where_; }
+  void set_key_where(SourceLocation where) { key_where_ = std::move(where); }
   // Short description of the node's kind for error messages: "a string", "a map", ...
   std::string kind_name() const;
 
  private:
   std::variant<std::monostate, std::string, bool, std::int64_t, double, List, Map> data_;
   SourceLocation where_;
+  SourceLocation key_where_;
 };
 
 }  // namespace messengerd::config

@@ -100,6 +100,8 @@ std::string php_json_string_lossy(std::string_view text) {
 }
 
 std::string php_json_headers(const Headers& headers) {
+  // An empty PHP array is a list to json_encode: `[]`, not `{}`.
+  if (headers.empty()) return "[]";
   std::string out = "{";
   bool first = true;
   for (const auto& [name, value] : headers) {
@@ -115,6 +117,7 @@ std::string php_json_headers(const Headers& headers) {
 
 core::Result<Headers> parse_headers_json(std::string_view json) {
   auto parsed = nlohmann::ordered_json::parse(json, nullptr, false);
+  if (!parsed.is_discarded() && parsed.is_array() && parsed.empty()) return Headers{};  // PHP's empty array
   if (parsed.is_discarded() || !parsed.is_object()) {
     return std::unexpected(decode_error("the headers are not a JSON object"));
   }
@@ -145,7 +148,7 @@ core::Result<EncodedEnvelope> parse_envelope_json(std::string_view json) {
   }
   encoded.body = body->get<std::string>();
   auto headers = parsed.find("headers");
-  if (headers != parsed.end()) {
+  if (headers != parsed.end() && !(headers->is_array() && headers->empty())) {
     if (!headers->is_object()) return std::unexpected(decode_error("\"headers\" is not a JSON object"));
     for (auto it = headers->begin(); it != headers->end(); ++it) {
       if (!it.value().is_string()) return std::unexpected(decode_error("header \"" + it.key() + "\" is not a string"));

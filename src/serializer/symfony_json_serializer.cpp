@@ -1,5 +1,6 @@
 // Symfony's Serializer with format json (docs/symfony-wire-spec.md §1).
 #include <algorithm>
+#include <vector>
 
 #include "serializer/json_array_scanner.hpp"
 #include "serializer/serializer.hpp"
@@ -11,12 +12,6 @@ namespace {
 constexpr std::string_view kContentType = "application/json";
 
 core::Error decode_error(std::string message) { return core::make_error(core::ErrorKind::decode, std::move(message)); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 
@@ -36,9 +31,15 @@ bool looks_php_serialized(std::string_view body) {
 core::Result<core::Envelope> SymfonyJsonSerializer::decode(const EncodedEnvelope& encoded) const {
   if (looks_php_serialized(encoded.body)) {
     return std::unexpected(decode_error(
-        "the body is PHP-serialized (Symfony's default PhpSerializer); configure the Symfony app's transport with "
-        "serializer: messenger.transport.symfony_serializer (format json) to share messages with messengerd"));
+        "the body is PHP-serialized data written by Symfony's default PhpSerializer, which messengerd cannot read; "
+        "configure the Symfony app to use the JSON serializer (framework.messenger.serializer.default_serializer: "
+        "messenger.transport.symfony_serializer with symfony_serializer.format: json, or serializer: "
+        "messenger.transport.symfony_serializer on the transport)"));
   }
+  // Symfony: empty($encodedEnvelope['body']) is refused before anything else is looked at.
+  if (encoded.body.empty()) return std::unexpected(decode_error("the encoded envelope has no \"body\""));
+  // Symfony reads $headers['type'] exactly (case-sensitive); a PHP array keeps the last of
+  // duplicate keys, so the last `type` header wins here too.
   const std::string* type = nullptr;
   for (const auto& [key, value] : encoded.headers) {
     if (key == "type") type = &value;
@@ -84,7 +85,7 @@ EncodedEnvelope SymfonyJsonSerializer::encode(const core::Envelope& envelope) co
 
 std::shared_ptr<const Serializer> serializer_for(std::string_view name) {
   static const auto json = std::make_shared<const SymfonyJsonSerializer>();
-  if (name.empty() || name == "messenger.transport.symfony_serializer" || iequals(name, "json")) return json;
+  if (name.empty() || name == "messenger.transport.symfony_serializer") return json;
   return nullptr;
 }
 
