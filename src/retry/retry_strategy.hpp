@@ -19,7 +19,8 @@ struct Strategy {
 
 // delay × multiplier^retry_count, capped by max_delay when > 0, then ± jitter × delay
 // (Symfony 7.1+). `unit_random` is a number in [0, 1) (injected so tests are exact);
-// jitter moves the delay by (2 × unit_random − 1) × jitter × delay.
+// jitter moves the delay by (2 × unit_random − 1) × jitter × delay. The result is rounded up
+// to whole milliseconds ((int) ceil, as Symfony) and is never negative.
 std::int64_t delay_for(const Strategy& strategy, int retry_count, double unit_random);
 
 enum class Decision { retry, send_to_failure_transport, discard };

@@ -69,11 +69,22 @@ core::Stamp make_redelivery_stamp(int retry_count, std::chrono::system_clock::ti
 
 std::string make_flatten_exception_json(std::string_view cls, std::string_view message, std::int64_t code,
                                         std::string_view trace_as_string) {
-  const std::string as_string = std::string(cls) + ": " + std::string(message) + "\nStack trace:\n" + std::string(trace_as_string);
+  // Exception::__toString() without the " in <file>:<line>" part, which messengerd cannot know.
+  const std::string as_string =
+      std::string(cls) + ": " + std::string(message) + "\nStack trace:\n" + std::string(trace_as_string);
+  const std::string status_text = json_text("Whoops, looks like something went wrong.");
+  // First the keys, in order, that Symfony 5.4's Serializer::create() (ObjectNormalizer over
+  // FlattenException's getters) writes — tests/fixtures/symfony-5.4/error-details-from-throwable.json.
+  // Then the three keys only the FrameworkBundle's FlattenExceptionNormalizer writes: a
+  // framework app denormalizes with that normalizer, which reads $data['status_text'] and
+  // $data['trace_as_string'] unguarded: without them PHP 8.2 + Symfony 5.4 throws a TypeError in
+  // FlattenException::setStatusText and `messenger:failed:show` cannot read what messengerd
+  // stored (checked against the real packages; docs/symfony-compatibility.md).
   return "{\"statusCode\":500,\"headers\":[],\"class\":" + json_text(cls) + ",\"file\":\"\",\"line\":0," +
-         "\"statusText\":\"Whoops, looks like something went wrong.\",\"message\":" + json_text(message) +
-         ",\"code\":" + std::to_string(code) + ",\"previous\":null,\"allPrevious\":[],\"trace\":[],\"traceAsString\":" +
-         json_text(trace_as_string) + ",\"asString\":" + json_text(as_string) + "}";
+         "\"statusText\":" + status_text + ",\"message\":" + json_text(message) + ",\"code\":" + std::to_string(code) +
+         ",\"previous\":null,\"allPrevious\":[],\"trace\":[],\"traceAsString\":" + json_text(trace_as_string) +
+         ",\"asString\":" + json_text(as_string) + ",\"status\":500,\"status_text\":" + status_text +
+         ",\"trace_as_string\":" + json_text(trace_as_string) + "}";
 }
 
 core::Stamp make_error_details_stamp(std::string_view exception_class, std::int64_t code, std::string_view message,
@@ -143,7 +154,9 @@ std::optional<ErrorDetails> last_error_details(const core::Envelope& envelope) {
   details.code = int_field(json, "exceptionCode");
   details.message = string_field(json, "exceptionMessage").value_or("");
   if (auto flat = json.find("flattenException"); flat != json.end() && flat->is_object()) {
-    details.trace = string_field(*flat, "traceAsString").value_or("");
+    // traceAsString: ObjectNormalizer (Serializer::create()); trace_as_string: FrameworkBundle's
+    // FlattenExceptionNormalizer (5.4 to 7.x framework apps).
+    details.trace = string_field(*flat, "traceAsString").value_or(string_field(*flat, "trace_as_string").value_or(""));
     if (details.exception_class.empty()) details.exception_class = string_field(*flat, "class").value_or("");
   }
   return details;

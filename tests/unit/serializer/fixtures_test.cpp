@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "fixture_loader.hpp"
 #include "serializer/php_json.hpp"
 #include "serializer/serializer.hpp"
 #include "serializer/stamps.hpp"
@@ -14,16 +13,8 @@ namespace messengerd::serializer {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kFixtures = fs::path(MESSENGERD_TEST_FIXTURES) / "symfony-5.4";
-
-EncodedEnvelope load(const std::string& name) {
-  std::ifstream in(kFixtures / name);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = parse_envelope_json(text.str());
-  EXPECT_TRUE(parsed) << name;
-  return parsed ? *parsed : EncodedEnvelope{};
-}
+const fs::path& kFixtures = testing::kFixtureDir;
+EncodedEnvelope load(const std::string& name) { return testing::load_fixture(name); }
 
 TEST(Fixtures, EveryJsonFixtureRoundTripsByteForByte) {
   SymfonyJsonSerializer serializer;
