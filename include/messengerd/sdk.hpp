@@ -224,13 +224,15 @@ class Message {
   const messengerd_message* m_;
 };
 
+// Default member initialisers on every field, so designated initialisers may name only what
+// they need without -Wmissing-field-initializers.
 struct HandlerOptions {
-  std::string name;
-  std::vector<std::string> types;
-  std::string from_transport;
-  std::string bus;
-  int priority = 0;
-  unsigned batch_size = 0;
+  std::string name{};
+  std::vector<std::string> types{};
+  std::string from_transport{};  // only messages received from this transport
+  std::string bus{};             // only on this bus
+  int priority = 0;              // higher runs first
+  unsigned batch_size = 0;       // > 1: a batch handler
 };
 
 using HandleFn = std::function<Outcome(const Message&)>;

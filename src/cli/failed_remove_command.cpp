@@ -91,7 +91,7 @@ int remove(const GlobalOptions& global, const RemoveArgs& args) {
 
 void add_failed_remove_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<RemoveArgs>();
-  auto* cmd = app.add_subcommand("failed:remove", "Remove messages from a failure transport");
+  auto* cmd = app.add_subcommand("failed-remove", "Remove messages from a failure transport");
   cmd->add_option("ids", args->ids, "Ids of the messages to remove");
   cmd->add_flag("--all", args->all, "Remove every message of the failure transport");
   cmd->add_flag("--force", args->force, "Do not ask for confirmation");

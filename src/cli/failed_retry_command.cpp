@@ -111,7 +111,7 @@ int retry(const GlobalOptions& global, const RetryArgs& args) {
 
 void add_failed_retry_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<RetryArgs>();
-  auto* cmd = app.add_subcommand("failed:retry", "Handle failed messages again, through their original receiver");
+  auto* cmd = app.add_subcommand("failed-retry", "Handle failed messages again, through their original receiver");
   cmd->add_option("ids", args->ids, "Retry these messages (default: ask for each, on a terminal)");
   cmd->add_flag("--force", args->force, "Retry every message without asking");
   cmd->add_option("--transport", args->transport, "The failure transport (default: the global failure_transport)");

@@ -75,7 +75,7 @@ int show(const GlobalOptions& global, const ShowArgs& args) {
 
 void add_failed_show_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<ShowArgs>();
-  auto* cmd = app.add_subcommand("failed:show", "Show the messages of a failure transport");
+  auto* cmd = app.add_subcommand("failed-show", "Show the messages of a failure transport");
   cmd->add_option("id", args->id, "Show this message in detail");
   cmd->add_option("--max", args->max, "Show at most this many messages (default 50)")->check(CLI::PositiveNumber);
   cmd->add_option("--class-filter", args->class_filter, "Only messages of this type");

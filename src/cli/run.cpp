@@ -1,9 +1,12 @@
 #include "cli/run.hpp"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/command_aliases.hpp"
 #include "cli/commands.hpp"
 
 #ifndef MESSENGERD_VERSION
@@ -23,7 +26,7 @@ int run(int argc, char** argv) {
       "  messengerd dispatch 'App\\Message\\SmsNotification' '{\"phoneNumber\":\"+1555\",\"content\":\"hi\"}'\n"
       "  messengerd debug\n"
       "  messengerd stats\n"
-      "  messengerd failed:show -vv\n"
+      "  messengerd failed:show -vv          (Symfony names work: failed:show = failed-show)\n"
       "  messengerd stop-workers --wait\n"
       "  messengerd config:validate --config /srv/app/config/packages/messenger.yaml\n");
 
@@ -42,7 +45,11 @@ int run(int argc, char** argv) {
   add_setup_transports_command(app, global, exit_code);
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = canonical_arguments(argc, argv);
+    std::vector<char*> arg_pointers;
+    arg_pointers.reserve(args.size());
+    for (auto& arg : args) arg_pointers.push_back(arg.data());
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }

@@ -22,7 +22,7 @@ int validate(const GlobalOptions& global) {
 }  // namespace
 
 void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
-  auto* cmd = app.add_subcommand("config:validate", "Check the configuration and plugins; print every problem");
+  auto* cmd = app.add_subcommand("config-validate", "Check the configuration and plugins; print every problem");
   cmd->footer("Examples:\n  messengerd config:validate\n  MESSENGERD_CONFIG=/etc/messengerd/messenger.yaml messengerd config:validate\n");
   cmd->callback([&global, &exit_code] { exit_code = validate(global); });
 }
