@@ -12,6 +12,8 @@
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
 
+#include "util/signal_mask.hpp"
+
 namespace messengerd::ops {
 
 namespace {
@@ -75,7 +77,10 @@ core::Status MetricsEndpoint::start(const std::string& listen) {
   port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
                                       : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
-  thread_ = std::thread([this] { serve(); });
+  thread_ = std::thread([this] {
+    util::block_worker_signals_in_this_thread();
+    serve();
+  });
   spdlog::info("metrics on http://{}:{}/metrics, health on /healthz", host, port_);
   return {};
 }

@@ -26,6 +26,7 @@ void SystemdNotifier::on_event(const core::WorkerEvent& event) {
   switch (event.kind) {
     case core::WorkerEventKind::started:
       notify("READY=1\nSTATUS=consuming");
+      next_status_ = Clock::now() + std::chrono::seconds(5);  // READY carried the first status
       if (watchdog_) {
         notify("WATCHDOG=1");
         next_ping_ = Clock::now() + *watchdog_ / 2;

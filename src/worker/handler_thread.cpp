@@ -6,12 +6,17 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "util/signal_mask.hpp"
+
 namespace messengerd::worker {
 
 HandlerThread::HandlerThread() {
   event_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (event_fd_ < 0) throw std::runtime_error("eventfd failed");
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    util::block_worker_signals_in_this_thread();
+    run();
+  });
 }
 
 HandlerThread::~HandlerThread() {

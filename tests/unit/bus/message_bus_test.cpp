@@ -195,9 +195,11 @@ TEST_F(BusFixture, MessagesDispatchedByAHandlerGoOutOnlyAfterItSucceeded) {
   rules.push_back({"App\\Followup", {"async"}, {}});
   std::unique_ptr<MessageBus> bus;
   bool fail = false;
+  std::size_t sent_before = 0;
   add("parent", {"App\\Parent"}, [&](const core::MessageView&) {
+    sent_before = outbox.sent.size();
     bus->dispatch_from_handler(core::Envelope("App\\Followup", "{}"));
-    EXPECT_TRUE(outbox.sent.empty());  // not yet: the handler has not finished
+    EXPECT_EQ(outbox.sent.size(), sent_before);  // not yet: the handler has not finished
     return fail ? core::HandlerOutcome::failure(core::OutcomeKind::retry, "nope") : core::HandlerOutcome::success();
   });
   bus = make_bus();
