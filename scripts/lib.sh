@@ -1,5 +1,7 @@
 # Shared helpers for scripts/*. Sourced, not run.
 set -euo pipefail
+# Built plugin files must not be group/world writable: the loader refuses those.
+umask 022
 MESSENGERD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Packages needed to build messengerd and run its unit and end-to-end tests (Debian 12).
