@@ -113,7 +113,13 @@ std::expected<Config, std::vector<ConfigProblem>> load_config_text(std::string_v
 
   ConfigBuilder builder(absolute, problems);
   Config config = builder.build(merged);
-  if (!problems.empty()) return std::unexpected(std::move(problems));
+  if (!problems.empty()) {
+    // Found section by section; shown in file order, so they read like a compiler's errors.
+    std::stable_sort(problems.begin(), problems.end(), [](const ConfigProblem& a, const ConfigProblem& b) {
+      return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
+    });
+    return std::unexpected(std::move(problems));
+  }
   return config;
 }
 

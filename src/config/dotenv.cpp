@@ -49,8 +49,8 @@ void parse_dotenv(std::string_view text, const std::string& file, const Environm
     problems.push_back({{file, at, 1}, "", std::move(message)});
   };
   while (i < text.size()) {
-    // Skip blank lines and comments.
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    // Skip blank lines and comments ('\r': CRLF files, which Symfony reads as LF).
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r')) ++i;
     if (i < text.size() && (text[i] == '\n' || text[i] == '#')) {
       while (i < text.size() && text[i] != '\n') ++i;
       if (i < text.size()) {

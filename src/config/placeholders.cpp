@@ -41,6 +41,30 @@ std::optional<std::string> base64_decode(std::string_view in) {
   return out;
 }
 
+// A value made by a processor (int, bool, json...) has no position in the config file, or one
+// inside the variable's text: every node takes the position of the placeholder instead.
+Value relocated(const Value& value, const SourceLocation& where) {
+  if (const auto* items = value.as_list()) {
+    Value::List out;
+    for (const auto& item : *items) out.push_back(relocated(item, where));
+    return Value::list(std::move(out), where);
+  }
+  if (const auto* entries = value.as_map()) {
+    Value::Map out;
+    for (const auto& [key, child] : *entries) {
+      Value moved = relocated(child, where);
+      moved.set_key_where(where);
+      out.emplace_back(key, std::move(moved));
+    }
+    return Value::map(std::move(out), where);
+  }
+  if (value.is_bool()) return Value::boolean(*value.as_bool(), where);
+  if (value.is_int()) return Value::integer(*value.as_int(), where);
+  if (value.is_double()) return Value::number(*value.as_double(), where);
+  if (value.is_string()) return Value::string(*value.as_string(), where);
+  return value;
+}
+
 }  // namespace
 
 PlaceholderResolver::PlaceholderResolver(Environment environment, Value parameters)
@@ -98,9 +122,10 @@ std::expected<std::optional<Value>, PlaceholderResolver::Failure> PlaceholderRes
   if (processor == "bool" || processor == "not") {
     auto b = Value::string(text).as_bool();
     if (!b) {
-      // Symfony casts: any non-empty, non-"false" text is true; numbers by value.
+      // Symfony: filter_var(BOOL) ?: filter_var(INT) ?: filter_var(FLOAT), so numbers count by
+      // value and any other text ("maybe") is false.
       auto n = Value::string(text).as_double();
-      b = n ? *n != 0 : !text.empty();
+      b = n && *n != 0;
     }
     return std::optional(Value::boolean(processor == "bool" ? *b : !*b));
   }
@@ -207,7 +232,9 @@ void PlaceholderResolver::resolve(Value& value, const std::string& key_path, std
   if (const auto* items = value.as_list()) {
     Value::List resolved = *items;
     for (std::size_t i = 0; i < resolved.size(); ++i) resolve(resolved[i], key_path + "[" + std::to_string(i) + "]", problems);
+    const auto key_where = value.key_where();
     value = Value::list(std::move(resolved), value.where());
+    value.set_key_where(key_where);
     return;
   }
   if (!value.is_string()) return;
@@ -220,12 +247,12 @@ void PlaceholderResolver::resolve(Value& value, const std::string& key_path, std
   const auto where = value.where();
   const auto key_where = value.key_where();
   Value result = std::move(*resolved);
-  if (result.is_string()) {
-    value = Value::string(*result.as_string(), where);
-  } else if (result.is_null()) {
+  if (result.is_null()) {
     value = Value();
+  } else if (result.where().file.empty()) {
+    value = relocated(result, where);
   } else {
-    value = std::move(result);
+    value = std::move(result);  // a map or list from parameters: keeps its own positions
   }
   value.set_key_where(key_where);
 }
