@@ -1,6 +1,7 @@
 #include "app/transport_factories.hpp"
 
 #include "transport/in_memory/factory.hpp"
+#include "transport/redis/factory.hpp"
 #include "transport/sqlite/factory.hpp"
 #include "transport/sync/factory.hpp"
 
@@ -12,6 +13,7 @@ void register_transport_factories(transport::Registry& registry) {
   // sqlite:// and doctrine://NAME. doctrine:// connections that are not SQLite are refused by
   // the SQLite factory with "unsupported" until a PostgreSQL factory shares the scheme.
   registry.add(transport::sqlite::sqlite_schemes(), transport::sqlite::create_sqlite_transport);
+  registry.add(transport::redis::redis_schemes(), transport::redis::create_redis_transport);
 }
 
 }  // namespace messengerd::app

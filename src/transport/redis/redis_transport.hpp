@@ -1,0 +1,85 @@
+#pragma once
+// Symfony's Redis streams transport, byte-compatible (docs/symfony-wire-spec.md §2), with
+// what Symfony's lacks: atomic delayed-message promotion, claiming every idle entry per
+// interval (XAUTOCLAIM), a pending-list cursor for restarts, listing for failed:*, and a
+// blocking read that does not block the worker (see get()).
+//
+// Two connections: `commands_` for everything synchronous, `reader_` only for the idle
+// worker's XREADGROUP … BLOCK, sent asynchronously; its socket is the Readiness fd, so the
+// worker sleeps in poll() with its signal fd and wakes the moment an entry arrives.
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "serializer/serializer.hpp"
+#include "transport/redis/connection.hpp"
+#include "transport/redis/settings.hpp"
+#include "transport/roles.hpp"
+
+namespace messengerd::transport::redis {
+
+class RedisTransport final : public Transport,
+                             public MessageCountAware,
+                             public Listable,
+                             public Setupable,
+                             public Keepalive {
+ public:
+  RedisTransport(std::string name, RedisSettings settings, std::shared_ptr<const serializer::Serializer> serializer);
+  ~RedisTransport() override;
+
+  core::Result<std::string> send(const core::Envelope& envelope) override;
+  core::Result<std::vector<ReceivedMessage>> get(std::size_t max_messages) override;
+  core::Status ack(const ReceivedMessage& message) override;
+  core::Status reject(const ReceivedMessage& message) override;
+  Readiness readiness() override;
+  void on_readable() override;
+
+  core::Result<std::int64_t> message_count() override;
+  core::Result<std::vector<ReceivedMessage>> all(std::optional<std::size_t> limit) override;
+  core::Result<std::optional<ReceivedMessage>> find(const std::string& id) override;
+  core::Status remove(const std::string& id) override;
+  core::Status setup() override;
+  core::Status keepalive(const ReceivedMessage& message) override;
+
+  const RedisSettings& settings() const { return settings_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // Connects (and sets up once) when needed; during an outage, fails fast until the next
+  // backoff attempt is due and logs the outage once.
+  core::Status ensure_connected();
+  // A failed command: a lost connection starts (or continues) the outage and its backoff.
+  core::Error on_error(core::Error error);
+  core::Status promote_due_delayed();
+  core::Status claim_idle_entries();
+  core::Status read_own_pending();
+  core::Status read_new_entries();
+  core::Status start_blocking_read();
+  core::Status collect_blocking_read();
+  // Appends the entries of an XREADGROUP / XAUTOCLAIM / XRANGE entry array to `out`;
+  // entries trimmed away (nil fields) are acked and skipped with a warning.
+  void take_entries(const redisReply* entries, std::deque<ReceivedMessage>& out, bool ack_trimmed);
+  core::Status finish(const ReceivedMessage& message, bool delete_entry, std::string_view what);
+
+  RedisSettings settings_;
+  std::shared_ptr<const serializer::Serializer> serializer_;
+  Connection commands_;
+  Connection reader_;
+  bool set_up_ = false;
+  bool reading_pending_ = true;      // after start and after a claim: own pending list first
+  std::string pending_cursor_ = "0";  // walk the pending list forward, never twice (#44400)
+  bool blocking_read_in_flight_ = false;
+  std::deque<ReceivedMessage> buffer_;  // fetched, in our pending list, not yet handed out
+  std::set<std::string> handed_out_;    // given to the worker, not yet acked or rejected
+  Clock::time_point next_claim_;
+  Clock::time_point next_connect_attempt_{};
+  std::chrono::milliseconds backoff_{0};
+  bool outage_logged_ = false;
+  Clock::time_point outage_since_{};
+  std::optional<std::int64_t> next_delayed_due_ms_;  // epoch ms of the earliest delayed entry
+};
+
+}  // namespace messengerd::transport::redis

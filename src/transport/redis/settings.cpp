@@ -1,0 +1,173 @@
+#include "transport/redis/settings.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace messengerd::transport::redis {
+namespace {
+
+constexpr std::array<std::string_view, 21> kKnownOptions{
+    "stream",          "group",          "consumer",   "auto_setup",        "delete_after_ack",
+    "delete_after_reject", "stream_max_entries", "dbindex", "redeliver_timeout", "claim_interval",
+    "lazy",            "auth",           "serializer", "tls",               "persistent_id",
+    "read_timeout",    "timeout",        "retry_interval", "prefetch",      "block_timeout",
+    "redis_sentinel",
+};
+
+core::Error invalid(const TransportContext& context, const std::string& message) {
+  return core::make_error(core::ErrorKind::invalid_argument, "transport \"" + context.transport.name + "\" (" +
+                                                                 context.transport.dsn_parsed.redacted() + "): " + message);
+}
+
+const config::Value* option(const TransportContext& context, std::string_view key) {
+  const auto* value = context.transport.options.find(key);
+  return value == nullptr || value->is_null() ? nullptr : value;
+}
+
+core::Result<std::int64_t> int_option(const TransportContext& context, std::string_view key, std::int64_t fallback,
+                                      std::int64_t minimum) {
+  const auto* value = option(context, key);
+  if (value == nullptr) return fallback;
+  auto parsed = value->as_int();
+  if (!parsed || *parsed < minimum) {
+    return std::unexpected(invalid(context, "option " + std::string(key) + " must be an integer >= " +
+                                                std::to_string(minimum) + ", got " +
+                                                value->as_string().value_or(value->kind_name())));
+  }
+  return *parsed;
+}
+
+core::Result<bool> bool_option(const TransportContext& context, std::string_view key, bool fallback) {
+  const auto* value = option(context, key);
+  if (value == nullptr) return fallback;
+  if (auto b = value->as_bool()) return *b;
+  auto text = value->as_string().value_or("");
+  if (text == "true" || text == "1" || text == "on" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "off" || text == "no" || text.empty()) return false;
+  return std::unexpected(invalid(context, "option " + std::string(key) + " must be true or false, got " + text));
+}
+
+core::Result<std::string> string_option(const TransportContext& context, std::string_view key, std::string fallback) {
+  const auto* value = option(context, key);
+  if (value == nullptr) return fallback;
+  auto text = value->as_string();
+  if (!text) return std::unexpected(invalid(context, "option " + std::string(key) + " must be a string"));
+  return *text;
+}
+
+}  // namespace
+
+std::vector<std::string> redis_schemes() { return {"redis", "rediss", "valkey", "valkeys"}; }
+
+core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
+  const auto& dsn = context.transport.dsn_parsed;
+  RedisSettings s;
+  s.redacted_dsn = dsn.redacted();
+
+  const auto* options = context.transport.options.as_map();
+  for (const auto& [key, value] : options != nullptr ? *options : config::Value::Map{}) {
+    if (std::find(kKnownOptions.begin(), kKnownOptions.end(), key) == kKnownOptions.end()) {
+      std::string known;
+      for (auto k : kKnownOptions) known += (known.empty() ? "" : ", ") + std::string(k);
+      return std::unexpected(invalid(context, "unknown option \"" + key + "\"; known: " + known));
+    }
+  }
+  if (dsn.scheme == "rediss" || dsn.scheme == "valkeys" || bool_option(context, "tls", false).value_or(false)) {
+    return std::unexpected(core::make_error(
+        core::ErrorKind::unsupported, "transport \"" + context.transport.name + "\" (" + s.redacted_dsn +
+                                          "): TLS (rediss://) is not supported by this build yet; use a TLS tunnel "
+                                          "(stunnel, spiped) to a local port"));
+  }
+  if (option(context, "redis_sentinel") != nullptr || dsn.hosts.size() > 1) {
+    return std::unexpected(core::make_error(core::ErrorKind::unsupported,
+                                            "transport \"" + context.transport.name + "\" (" + s.redacted_dsn +
+                                                "): Redis Sentinel and several hosts are not supported by this build yet"));
+  }
+
+  // Endpoint: redis://host:port, redis:///path/to.sock, redis://password@host.
+  if (!dsn.socket_path.empty()) {
+    s.endpoint.socket_path = dsn.socket_path;
+  } else if (!dsn.hosts.empty()) {
+    if (!dsn.hosts.front().host.empty()) s.endpoint.host = dsn.hosts.front().host;
+    if (dsn.hosts.front().port != 0) s.endpoint.port = dsn.hosts.front().port;
+  }
+  // Symfony: a lone user part (redis://secret@host) is the password.
+  if (dsn.has_password) {
+    s.user = dsn.user;
+    s.password = dsn.password;
+  } else if (!dsn.user.empty()) {
+    s.password = dsn.user;
+  }
+  if (const auto* auth = option(context, "auth")) {
+    if (auto text = auth->as_string()) {
+      s.password = *text;
+    } else if (const auto* pair = auth->as_list(); pair != nullptr && pair->size() == 2) {
+      s.user = (*pair)[0].as_string().value_or("");
+      s.password = (*pair)[1].as_string().value_or("");
+    } else {
+      return std::unexpected(invalid(context, "option auth must be a password or [user, password]"));
+    }
+  }
+
+  // Path segments: /stream/group/consumer (for a TCP DSN; a socket path has none).
+  if (s.endpoint.socket_path.empty()) {
+    std::vector<std::string> segments;
+    for (const auto& segment : dsn.path_segments) {
+      if (!segment.empty()) segments.push_back(segment);
+    }
+    if (segments.size() > 3) return std::unexpected(invalid(context, "path: expected /stream[/group[/consumer]]"));
+    if (segments.size() > 0) s.stream = segments[0];
+    if (segments.size() > 1) s.group = segments[1];
+    if (segments.size() > 2) s.consumer = segments[2];
+  }
+
+  auto stream = string_option(context, "stream", s.stream);
+  auto group = string_option(context, "group", s.group);
+  auto consumer = string_option(context, "consumer", s.consumer);
+  auto auto_setup = bool_option(context, "auto_setup", s.auto_setup);
+  auto delete_after_ack = bool_option(context, "delete_after_ack", s.delete_after_ack);
+  auto delete_after_reject = bool_option(context, "delete_after_reject", s.delete_after_reject);
+  auto lazy = bool_option(context, "lazy", s.lazy);
+  auto max_entries = int_option(context, "stream_max_entries", 0, 0);
+  auto dbindex = int_option(context, "dbindex", 0, 0);
+  // Symfony 5.4: redeliver_timeout in seconds, claim_interval in milliseconds.
+  auto redeliver = int_option(context, "redeliver_timeout", 3600, 0);
+  auto claim = int_option(context, "claim_interval", 60000, 1);
+  auto serializer = int_option(context, "serializer", 1, 0);
+  auto prefetch = int_option(context, "prefetch", 20, 1);
+  auto block = int_option(context, "block_timeout", 5000, 1);
+  for (const auto* error : {stream ? nullptr : &stream.error(), group ? nullptr : &group.error(),
+                            consumer ? nullptr : &consumer.error(), auto_setup ? nullptr : &auto_setup.error(),
+                            delete_after_ack ? nullptr : &delete_after_ack.error(),
+                            delete_after_reject ? nullptr : &delete_after_reject.error(), lazy ? nullptr : &lazy.error(),
+                            max_entries ? nullptr : &max_entries.error(), dbindex ? nullptr : &dbindex.error(),
+                            redeliver ? nullptr : &redeliver.error(), claim ? nullptr : &claim.error(),
+                            serializer ? nullptr : &serializer.error(), prefetch ? nullptr : &prefetch.error(),
+                            block ? nullptr : &block.error()}) {
+    if (error != nullptr) return std::unexpected(*error);
+  }
+  if (stream->empty() || group->empty() || consumer->empty()) {
+    return std::unexpected(invalid(context, "stream, group and consumer must not be empty"));
+  }
+  if (*serializer > 1) {
+    return std::unexpected(invalid(context, "option serializer must be 0 (none) or 1 (\\Redis::SERIALIZER_PHP), got " +
+                                                std::to_string(*serializer)));
+  }
+  s.stream = *stream;
+  s.group = *group;
+  s.consumer = *consumer;
+  s.auto_setup = *auto_setup;
+  s.delete_after_ack = *delete_after_ack;
+  s.delete_after_reject = *delete_after_reject;
+  s.lazy = *lazy;
+  s.stream_max_entries = *max_entries;
+  s.dbindex = *dbindex;
+  s.redeliver_timeout = std::chrono::seconds(*redeliver);
+  s.claim_interval = std::chrono::milliseconds(*claim);
+  s.php_serializer = static_cast<int>(*serializer);
+  s.prefetch = static_cast<std::size_t>(*prefetch);
+  s.block = std::chrono::milliseconds(*block);
+  return s;
+}
+
+}  // namespace messengerd::transport::redis
