@@ -370,13 +370,17 @@ core::Result<std::int64_t> RedisTransport::message_count() {
     const redisReply* group = (*groups)->element[g];
     std::string_view group_name, last_delivered;
     const redisReply* lag = nullptr;
+    std::int64_t pending = 0;
     for (std::size_t f = 0; f + 1 < group->elements; f += 2) {
       const auto key = reply_text(group->element[f]);
       if (key == "name") group_name = reply_text(group->element[f + 1]);
       if (key == "last-delivered-id") last_delivered = reply_text(group->element[f + 1]);
       if (key == "lag") lag = group->element[f + 1];
+      if (key == "pending" && group->element[f + 1]->type == REDIS_REPLY_INTEGER) pending = group->element[f + 1]->integer;
     }
     if (group_name != settings_.group) continue;
+    // Delivered but not acknowledged (prefetched by a worker, or being handled) still waits.
+    count += pending;
     if (lag != nullptr && lag->type == REDIS_REPLY_INTEGER) return count + lag->integer;
     // Older servers, or a lag Redis cannot know: count the entries after last-delivered-id.
     std::string from = "(" + std::string(last_delivered);
