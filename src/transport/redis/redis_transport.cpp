@@ -73,6 +73,7 @@ core::Error RedisTransport::on_error(core::Error error) {
   commands_.close();
   reader_.close();
   blocking_read_in_flight_ = false;
+  set_up_ = false;  // a restarted server may have lost the stream and its group
   // What was fetched is still in our pending list: it is read again after reconnecting.
   buffer_.clear();
   reading_pending_ = true;
@@ -287,6 +288,10 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
   // for every poll: the worker just finds nothing and waits.
   auto quiet = [&](const core::Error& error) -> Result {
     if (error.kind == core::ErrorKind::connection) return Result{std::in_place};
+    if (error.message.find("NOGROUP") != std::string::npos && settings_.auto_setup) {
+      set_up_ = false;  // the stream or its group was deleted: created again on the next round
+      return Result{std::in_place};
+    }
     return std::unexpected(error);
   };
   if (auto s = ensure_connected(); !s) return quiet(s.error());
