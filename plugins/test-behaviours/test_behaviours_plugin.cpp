@@ -8,6 +8,7 @@
 //   {"id":"x","recoverable":true}      fails, retried past max_retries
 //   {"id":"x","fail_if_exists":"/p"}   fails (retry) while the file /p exists
 //   {"id":"x","sleep_ms":1500}         takes that long (heartbeats meanwhile)
+//   {"id":"x","sleep_while_exists":"/p"}  busy while the file /p exists (at most 60 s)
 //   {"id":"x","crash":true}            aborts the process mid-message
 //   {"id":"x","stop_worker":true}      handled, then the worker stops
 //   {"id":"x","dispatch_type":"T","dispatch_body":"{...}"}  dispatches T after it succeeded
@@ -95,6 +96,13 @@ class TestBehavioursPlugin final : public messengerd::sdk::Plugin {
     const auto body = m.json();
     if (body.get_bool("crash")) std::abort();
     if (const auto ms = body.get_int("sleep_ms"); ms > 0) sleep_with_heartbeats(std::chrono::milliseconds(ms));
+    if (const auto hold = body.get_string("sleep_while_exists"); !hold.empty()) {
+      struct stat info {};
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (::stat(hold.c_str(), &info) == 0 && std::chrono::steady_clock::now() < give_up) {
+        sleep_with_heartbeats(std::chrono::milliseconds(50));
+      }
+    }
     if (body.get_bool("unrecoverable")) {
       return Outcome::unrecoverable("asked to fail for good",
                                     "Symfony\\Component\\Messenger\\Exception\\UnrecoverableMessageHandlingException");
