@@ -13,7 +13,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/messengerdConfigVersion.c
 install(FILES ${PROJECT_BINARY_DIR}/messengerdConfig.cmake
               ${PROJECT_BINARY_DIR}/messengerdConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/messengerd)
-install(FILES config/messenger.yaml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/messengerd)
+# COMPONENT config: the Debian package (cmake/Packaging.cmake) ships its own copy in /etc instead.
+install(FILES config/messenger.yaml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/messengerd COMPONENT config)
 install(DIRECTORY config/examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/messengerd/examples/config OPTIONAL)
 install(DIRECTORY plugins/ DESTINATION ${CMAKE_INSTALL_DATADIR}/messengerd/examples/plugins
         PATTERN "build*" EXCLUDE)

@@ -6,7 +6,6 @@
 #include <random>
 
 #include "serializer/php_json.hpp"
-#include "serializer/stamps.hpp"
 
 namespace messengerd::transport::redis {
 
@@ -61,7 +60,8 @@ ReceivedMessage decode_entry(std::string id, std::string_view field_value, const
       message.decode_error->kind = core::ErrorKind::decode;
     }
   }
-  message.envelope.add(serializer::make_transport_message_id_stamp(message.id));
+  // No TransportMessageIdStamp: Symfony's Redis receiver adds none (only the non-sendable
+  // RedisReceivedStamp), so retried and failed copies carry exactly what PHP's would.
   return message;
 }
 
@@ -69,9 +69,10 @@ std::string php_uniqid() {
   static thread_local std::mt19937_64 random{std::random_device{}()};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  // sprintf("%08x%05x%.8F", sec, usec, lcg_value() * 10): 23 characters, e.g. 6b05ad88bdee06.23412692
   char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%08llx%05llx.%08llu", static_cast<unsigned long long>(us / 1000000),
-                static_cast<unsigned long long>(us % 1000000),
+  std::snprintf(buffer, sizeof(buffer), "%08llx%05llx%llu.%08llu", static_cast<unsigned long long>(us / 1000000),
+                static_cast<unsigned long long>(us % 1000000), static_cast<unsigned long long>(random() % 10),
                 static_cast<unsigned long long>(random() % 100000000ULL));
   return buffer;
 }

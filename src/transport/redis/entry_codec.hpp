@@ -25,7 +25,7 @@ std::string_view unwrap_php_string(std::string_view value);
 ReceivedMessage decode_entry(std::string id, std::string_view field_value, const serializer::Serializer& serializer,
                              std::string_view stream);
 
-// PHP's uniqid('', true): 13 hex digits of the time, '.', 8 digits.
+// PHP's uniqid('', true): 13 hex digits of the time, a digit, '.', 8 digits.
 std::string php_uniqid();
 
 }  // namespace messengerd::transport::redis
