@@ -17,7 +17,7 @@ struct RedisE2e : E2eFixture {
   RedisServer server;
 
   // async and failed on Redis; `consumer` from the environment as Symfony's docs recommend.
-  void write_redis_config(const std::string& async_query = "", int max_retries = 2) {
+  void write_redis_config(const std::string& async_query = "", int max_retries = 2, const std::string& extra = "") {
     std::ofstream(config) << "framework:\n"
                              "  messenger:\n"
                              "    failure_transport: failed\n"
@@ -33,7 +33,8 @@ struct RedisE2e : E2eFixture {
                              "messengerd:\n"
                              "  plugins:\n"
                              "    - path: '" MESSENGERD_EXAMPLE_PLUGIN_DIR "/libtest_behaviours.so'\n"
-                             "      options: {journal: '" << journal.string() << "'}\n";
+                             "      options: {journal: '" << journal.string() << "'}\n"
+                          << extra;
   }
   std::unique_ptr<Process> start_as(const std::string& consumer, std::vector<std::string> args) {
     return std::make_unique<Process>(cmd(std::move(args)), dir.path(), std::vector<std::string>{"CONSUMER=" + consumer});
@@ -108,6 +109,25 @@ TEST_F(RedisE2e, ARedisRestartMidConsumeLosesNothing) {
   std::size_t outages = 0;
   for (auto at = log.find("reconnecting with backoff"); at != std::string::npos; at = log.find("reconnecting with backoff", at + 1)) ++outages;
   EXPECT_EQ(outages, 1u) << log;  // logged once per outage, not once per attempt
+}
+
+TEST_F(RedisE2e, StopWorkersReachesWorkersOfEveryMachineThroughRedis) {
+  // Two "machines": each worker has its own state folder; only Redis is shared.
+  write_redis_config("", 2, "  restart_signal: '" + server.url() + "?prefix=e2e'\n  state_dir: '%env(STATE)%'\n");
+  std::filesystem::create_directories(dir / "machine-a");
+  std::filesystem::create_directories(dir / "machine-b");
+  auto a = std::make_unique<Process>(cmd({"consume", "async", "--sleep", "30"}), dir.path(),
+                                     std::vector<std::string>{"STATE=" + (dir / "machine-a").string(), "CONSUMER=a"});
+  auto b = std::make_unique<Process>(cmd({"consume", "async", "--sleep", "30"}), dir.path(),
+                                     std::vector<std::string>{"STATE=" + (dir / "machine-b").string(), "CONSUMER=b"});
+  ASSERT_TRUE(await([&] { return server.command({"HLEN", "e2e:workers"}) == "2"; })) << a->err() << b->err();
+  auto r = run(cmd({"stop-workers", "--wait", "--timeout", "20"}), dir.path(),
+               {"STATE=" + (dir / "machine-c").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Waiting for 2 worker(s)"), std::string::npos) << r.out;
+  EXPECT_EQ(a->wait(seconds(5)), 0);
+  EXPECT_EQ(b->wait(seconds(5)), 0);
+  EXPECT_EQ(server.command({"HLEN", "e2e:workers"}), "0");  // they unregistered on the way out
 }
 
 }  // namespace
