@@ -66,7 +66,29 @@ RedisTransport::RedisTransport(std::string name, RedisSettings settings,
   next_claim_ = Clock::now();  // the first get() claims what dead consumers left
 }
 
-RedisTransport::~RedisTransport() = default;
+RedisTransport::~RedisTransport() {
+  if (!deferred_acks_.empty() && commands_.connected()) {
+    if (auto s = flush_acks(); !s) {
+      spdlog::warn("transport \"{}\": {} ack(s) not sent at shutdown ({}); those messages will be delivered again",
+                   name(), deferred_acks_.size(), s.error().message);
+    }
+  }
+}
+
+core::Status RedisTransport::flush_acks() {
+  if (deferred_acks_.empty()) return {};
+  std::vector<std::vector<std::string_view>> commands(1);
+  commands[0] = {"XACK", settings_.stream, settings_.group};
+  for (const auto& id : deferred_acks_) commands[0].push_back(id);
+  if (settings_.delete_after_ack) {
+    commands.push_back({"XDEL", settings_.stream});
+    for (const auto& id : deferred_acks_) commands[1].push_back(id);
+  }
+  auto replies = commands_.pipeline(commands);
+  if (!replies) return std::unexpected(on_error(replies.error()));
+  deferred_acks_.clear();
+  return {};
+}
 
 core::Error RedisTransport::on_error(core::Error error) {
   if (error.kind != core::ErrorKind::connection) return error;
@@ -296,7 +318,13 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
   };
   if (auto s = ensure_connected(); !s) return quiet(s.error());
   if (buffer_.empty()) {
-    if (auto s = promote_due_delayed(); !s) return quiet(s.error());
+    if (auto s = flush_acks(); !s) return quiet(s.error());
+    // Delayed entries: checked at most every 50 ms, and when the earliest one is due.
+    const bool delayed_due = next_delayed_due_ms_ && *next_delayed_due_ms_ <= now_epoch_ms();
+    if (delayed_due || Clock::now() >= next_delayed_check_) {
+      next_delayed_check_ = Clock::now() + milliseconds(50);
+      if (auto s = promote_due_delayed(); !s) return quiet(s.error());
+    }
     if (Clock::now() >= next_claim_) {
       if (auto s = claim_idle_entries(); !s) return quiet(s.error());
     }
@@ -348,7 +376,11 @@ core::Status RedisTransport::finish(const ReceivedMessage& message, bool delete_
 }
 
 core::Status RedisTransport::ack(const ReceivedMessage& message) {
-  return finish(message, settings_.delete_after_ack, "ack");
+  if (!handed_out_.contains(message.id)) return finish(message, settings_.delete_after_ack, "ack");
+  handed_out_.erase(message.id);
+  deferred_acks_.push_back(message.id);
+  if (deferred_acks_.size() >= settings_.prefetch) return flush_acks();
+  return {};
 }
 
 core::Status RedisTransport::reject(const ReceivedMessage& message) {
