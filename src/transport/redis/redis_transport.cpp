@@ -57,10 +57,11 @@ const redisReply* element(const redisReply* reply, std::size_t i) {
 }  // namespace
 
 RedisTransport::RedisTransport(std::string name, RedisSettings settings,
-                               std::shared_ptr<const serializer::Serializer> serializer)
+                               std::shared_ptr<const serializer::Serializer> serializer, SentinelSettings sentinel)
     : Transport(std::move(name)),
       settings_(std::move(settings)),
       serializer_(std::move(serializer)),
+      sentinel_(std::move(sentinel)),
       commands_(settings_),
       reader_(settings_) {
   next_claim_ = Clock::now();  // the first get() claims what dead consumers left
@@ -91,6 +92,11 @@ core::Status RedisTransport::flush_acks() {
 }
 
 core::Error RedisTransport::on_error(core::Error error) {
+  // After a Sentinel failover the old master is a replica: writes get READONLY. Reconnecting
+  // asks the sentinels again and finds the new master.
+  if (!sentinel_.master.empty() && error.message.find("READONLY") != std::string::npos) {
+    error.kind = core::ErrorKind::connection;
+  }
   if (error.kind != core::ErrorKind::connection) return error;
   commands_.close();
   reader_.close();
@@ -115,6 +121,14 @@ core::Status RedisTransport::ensure_connected() {
   if (commands_.connected()) return {};
   if (Clock::now() < next_connect_attempt_) {
     return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected to " + settings_.redacted_dsn));
+  }
+  if (!sentinel_.master.empty()) {
+    auto master = ask_for_master(sentinel_, settings_);
+    if (!master) return std::unexpected(on_error(master.error()));
+    if (master->host != settings_.endpoint.host || master->port != settings_.endpoint.port) {
+      spdlog::info("transport \"{}\": Sentinel master \"{}\" is {}:{}", name(), sentinel_.master, master->host, master->port);
+      settings_.endpoint = *master;
+    }
   }
   if (auto s = commands_.connect(); !s) return std::unexpected(on_error(s.error()));
   if (outage_logged_) {

@@ -15,6 +15,7 @@
 
 #include "serializer/serializer.hpp"
 #include "transport/redis/connection.hpp"
+#include "transport/redis/sentinel.hpp"
 #include "transport/redis/settings.hpp"
 #include "transport/roles.hpp"
 
@@ -26,7 +27,8 @@ class RedisTransport final : public Transport,
                              public Setupable,
                              public Keepalive {
  public:
-  RedisTransport(std::string name, RedisSettings settings, std::shared_ptr<const serializer::Serializer> serializer);
+  RedisTransport(std::string name, RedisSettings settings, std::shared_ptr<const serializer::Serializer> serializer,
+                 SentinelSettings sentinel = {});
   ~RedisTransport() override;
 
   core::Result<std::string> send(const core::Envelope& envelope) override;
@@ -66,8 +68,9 @@ class RedisTransport final : public Transport,
   // Sends the acks collected since the last round trip, in one XACK (+ one XDEL).
   core::Status flush_acks();
 
-  RedisSettings settings_;
+  RedisSettings settings_;  // with Sentinel, settings_.endpoint is the master last asked for
   std::shared_ptr<const serializer::Serializer> serializer_;
+  SentinelSettings sentinel_;
   Connection commands_;
   Connection reader_;
   bool set_up_ = false;
