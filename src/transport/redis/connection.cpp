@@ -1,18 +1,13 @@
 #include "transport/redis/connection.hpp"
 
-#include <sys/time.h>
+#include <poll.h>
+
+#include <cerrno>
+
+#include "transport/redis/socket_stream.hpp"
+#include "transport/redis/tls_stream.hpp"
 
 namespace messengerd::transport::redis {
-namespace {
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
-  return tv;
-}
-
-}  // namespace
 
 std::string_view reply_text(const redisReply* reply) {
   if (reply == nullptr) return {};
@@ -25,30 +20,49 @@ std::string_view reply_text(const redisReply* reply) {
 Connection::~Connection() { close(); }
 
 void Connection::close() {
-  if (context_ != nullptr) redisFree(context_);
-  context_ = nullptr;
+  stream_.reset();
+  reader_.reset();
+  output_.clear();
 }
 
-core::Error Connection::io_error(std::string_view what) {
-  std::string message = std::string(what) + " " + settings_->redacted_dsn + ": " +
-                        (context_ != nullptr && context_->errstr[0] != '\0' ? context_->errstr : "connection lost");
+core::Error Connection::io_error(std::string_view what, std::string_view why) {
+  std::string message = std::string(what) + " " + settings_->redacted_dsn + ": " + std::string(why);
   close();
   return core::make_error(core::ErrorKind::connection, std::move(message));
 }
 
-core::Status Connection::connect() {
-  close();
-  const timeval timeout = to_timeval(settings_->connect_timeout);
-  context_ = settings_->endpoint.socket_path.empty()
-                 ? redisConnectWithTimeout(settings_->endpoint.host.c_str(), settings_->endpoint.port, timeout)
-                 : redisConnectUnixWithTimeout(settings_->endpoint.socket_path.c_str(), timeout);
-  if (context_ == nullptr) return std::unexpected(core::make_error(core::ErrorKind::connection, "out of memory"));
-  if (context_->err != 0) return std::unexpected(io_error("cannot connect to"));
+Connection::Clock::time_point Connection::command_deadline() const {
   // Commands other than the idle worker's blocking read answer quickly; a dead server must not
   // hang the worker loop. The blocking read never waits on the socket (see send_only).
-  const timeval command_timeout = to_timeval(settings_->block + std::chrono::milliseconds(5000));
-  redisSetTimeout(context_, command_timeout);
-  redisEnableKeepAlive(context_);
+  return Clock::now() + settings_->block + std::chrono::milliseconds(5000);
+}
+
+core::Status Connection::connect() {
+  close();
+  const auto deadline = Clock::now() + settings_->connect_timeout;
+  auto fd = connect_socket(settings_->endpoint, settings_->connect_timeout);
+  if (!fd) return std::unexpected(io_error("cannot connect to", fd.error().message));
+  if (settings_->tls.enabled) {
+    auto tls = TlsStream::handshake(*fd, settings_->tls, settings_->endpoint.host, deadline);
+    if (!tls) return std::unexpected(io_error("cannot connect to", tls.error().message));
+    stream_ = std::move(*tls);
+  } else {
+    stream_ = std::make_unique<SocketStream>(*fd);
+  }
+  reader_.reset(redisReaderCreate());
+  if (reader_ == nullptr) return std::unexpected(io_error("cannot connect to", "out of memory"));
+  if (settings_->tls.enabled) {
+    // With TLS 1.3 the server judges our certificate after the handshake: a refusal arrives
+    // with the first reply. This round trip also takes the server's session tickets off the
+    // socket, so an idle connection's fd is not readable for nothing. NOAUTH is fine here.
+    if (auto pong = command({"PING"}, true); !pong) {
+      std::string message = "TLS connection refused: " + pong.error().message;
+      if (message.find("certificate required") != std::string::npos) {
+        message += " (the server wants a client certificate: ssl.local_cert, ssl.local_pk)";
+      }
+      return std::unexpected(core::make_error(core::ErrorKind::connection, std::move(message)));
+    }
+  }
   if (!settings_->password.empty()) {
     std::vector<std::string_view> auth{"AUTH"};
     if (!settings_->user.empty()) auth.push_back(settings_->user);
@@ -72,7 +86,9 @@ core::Status Connection::connect() {
 }
 
 core::Status Connection::append(const std::vector<std::string_view>& args) {
-  if (context_ == nullptr) return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected to " + settings_->redacted_dsn));
+  if (stream_ == nullptr) {
+    return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected to " + settings_->redacted_dsn));
+  }
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
   argv.reserve(args.size());
@@ -81,62 +97,133 @@ core::Status Connection::append(const std::vector<std::string_view>& args) {
     argv.push_back(arg.data());
     lengths.push_back(arg.size());
   }
-  if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK) {
-    return std::unexpected(io_error("cannot write to"));
-  }
+  char* formatted = nullptr;
+  const int length = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), argv.data(), lengths.data());
+  if (length < 0 || formatted == nullptr) return std::unexpected(io_error("cannot write to", "out of memory"));
+  output_.append(formatted, static_cast<std::size_t>(length));
+  redisFreeCommand(formatted);
   return {};
 }
 
-core::Status Connection::flush() {
-  int done = 0;
-  while (done == 0) {
-    if (redisBufferWrite(context_, &done) != REDIS_OK) return std::unexpected(io_error("cannot write to"));
+bool Connection::wait(Io want, Clock::time_point deadline) const {
+  const short events = want == Io::want_write ? POLLOUT : POLLIN;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{stream_->fd(), events, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(left));
+    if (n > 0) return true;  // ready, or an error the next read/write reports
+    if (n == 0 || errno != EINTR) return false;
   }
+}
+
+core::Status Connection::flush(Clock::time_point deadline) {
+  std::size_t written = 0;
+  while (written < output_.size()) {
+    // A retry after want_read/want_write passes the same bytes, as OpenSSL requires.
+    const IoResult r = stream_->write(output_.data() + written, output_.size() - written);
+    switch (r.status) {
+      case Io::done: written += r.bytes; break;
+      case Io::want_read:
+      case Io::want_write:
+        if (!wait(r.status, deadline)) return std::unexpected(io_error("cannot write to", "timed out"));
+        break;
+      case Io::closed:
+      case Io::failed: {
+        std::string why = r.status == Io::closed ? "Server closed the connection" : stream_->error();
+        // The server may have said why before closing, e.g. a TLS alert ("certificate
+        // required" arrives after a TLS 1.3 handshake): still readable, and clearer.
+        char buffer[512];
+        if (stream_->read(buffer, sizeof(buffer)).status == Io::failed && stream_->error().starts_with("TLS")) {
+          why = stream_->error();
+        }
+        return std::unexpected(io_error("cannot write to", why));
+      }
+    }
+  }
+  output_.clear();
   return {};
+}
+
+IoResult Connection::fill() {
+  char buffer[16 * 1024];
+  const IoResult r = stream_->read(buffer, sizeof(buffer));
+  if (r.status == Io::done && redisReaderFeed(reader_.get(), buffer, r.bytes) != REDIS_OK) return {Io::failed, 0};
+  return r;
+}
+
+core::Result<Reply> Connection::read_reply(Clock::time_point deadline) {
+  for (;;) {
+    void* raw = nullptr;
+    if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
+      return std::unexpected(io_error("bad reply from", std::string(reader_->errstr)));
+    }
+    if (raw != nullptr) return Reply(static_cast<redisReply*>(raw));
+    const IoResult r = fill();
+    switch (r.status) {
+      case Io::done: break;
+      case Io::want_read:
+      case Io::want_write:
+        if (!wait(r.status, deadline)) return std::unexpected(io_error("lost connection to", "Resource temporarily unavailable (timed out)"));
+        break;
+      case Io::closed: return std::unexpected(io_error("lost connection to", "Server closed the connection"));
+      case Io::failed: return std::unexpected(io_error("lost connection to", stream_->error()));
+    }
+  }
 }
 
 core::Result<Reply> Connection::command(const std::vector<std::string_view>& args, bool allow_error_reply) {
+  const auto deadline = command_deadline();
   if (auto s = append(args); !s) return std::unexpected(s.error());
-  void* raw = nullptr;
-  if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return std::unexpected(io_error("lost connection to"));
-  Reply reply(static_cast<redisReply*>(raw));
-  if (reply->type == REDIS_REPLY_ERROR && !allow_error_reply) {
+  if (auto s = flush(deadline); !s) return std::unexpected(s.error());
+  auto reply = read_reply(deadline);
+  if (!reply) return reply;
+  if ((*reply)->type == REDIS_REPLY_ERROR && !allow_error_reply) {
     return std::unexpected(core::make_error(core::ErrorKind::internal,
-                                            std::string(args.front()) + " failed: " + std::string(reply_text(reply.get()))));
+                                            std::string(args.front()) + " failed: " + std::string(reply_text(reply->get()))));
   }
   return reply;
 }
 
 core::Result<std::vector<Reply>> Connection::pipeline(const std::vector<std::vector<std::string_view>>& commands) {
+  const auto deadline = command_deadline();
   for (const auto& args : commands) {
     if (auto s = append(args); !s) return std::unexpected(s.error());
   }
+  if (auto s = flush(deadline); !s) return std::unexpected(s.error());
   std::vector<Reply> replies;
   replies.reserve(commands.size());
   for (std::size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return std::unexpected(io_error("lost connection to"));
-    replies.emplace_back(static_cast<redisReply*>(raw));
+    auto reply = read_reply(deadline);
+    if (!reply) return std::unexpected(reply.error());
+    replies.push_back(std::move(*reply));
   }
   return replies;
 }
 
 core::Status Connection::send_only(const std::vector<std::string_view>& args) {
   if (auto s = append(args); !s) return s;
-  return flush();
+  return flush(command_deadline());
 }
 
 core::Result<std::optional<Reply>> Connection::read_pending_reply() {
-  if (context_ == nullptr) return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected"));
-  void* raw = nullptr;
-  if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) return std::unexpected(io_error("bad reply from"));
-  if (raw == nullptr) {
-    // Only read when the socket is readable (the caller polled it): one read(2) cannot block.
-    if (redisBufferRead(context_) != REDIS_OK) return std::unexpected(io_error("lost connection to"));
-    if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) return std::unexpected(io_error("bad reply from"));
+  if (stream_ == nullptr) return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected"));
+  for (;;) {
+    void* raw = nullptr;
+    if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
+      return std::unexpected(io_error("bad reply from", std::string(reader_->errstr)));
+    }
+    if (raw != nullptr) return std::optional<Reply>{Reply(static_cast<redisReply*>(raw))};
+    // Read until the stream would block: this empties OpenSSL's buffer too (see the header).
+    const IoResult r = fill();
+    switch (r.status) {
+      case Io::done: break;
+      case Io::want_read:
+      case Io::want_write: return std::optional<Reply>{};
+      case Io::closed: return std::unexpected(io_error("lost connection to", "Server closed the connection"));
+      case Io::failed: return std::unexpected(io_error("lost connection to", stream_->error()));
+    }
   }
-  if (raw == nullptr) return std::optional<Reply>{};
-  return std::optional<Reply>{Reply(static_cast<redisReply*>(raw))};
 }
 
 }  // namespace messengerd::transport::redis

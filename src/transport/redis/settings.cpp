@@ -6,12 +6,18 @@
 namespace messengerd::transport::redis {
 namespace {
 
-constexpr std::array<std::string_view, 21> kKnownOptions{
+constexpr std::array<std::string_view, 24> kKnownOptions{
     "stream",          "group",          "consumer",   "auto_setup",        "delete_after_ack",
     "delete_after_reject", "stream_max_entries", "dbindex", "redeliver_timeout", "claim_interval",
     "lazy",            "auth",           "serializer", "tls",               "persistent_id",
     "read_timeout",    "timeout",        "retry_interval", "prefetch",      "block_timeout",
-    "redis_sentinel",
+    "redis_sentinel",  "ssl",            "cafile",     "sentinel_master",
+};
+
+// The `ssl` map: PHP stream context names, as Symfony hands them to phpredis.
+constexpr std::array<std::string_view, 9> kKnownSslOptions{
+    "verify_peer", "verify_peer_name", "cafile", "capath", "local_cert", "local_pk", "passphrase", "peer_name",
+    "SNI_enabled",
 };
 
 core::Error invalid(const TransportContext& context, const std::string& message) {
@@ -55,6 +61,85 @@ core::Result<std::string> string_option(const TransportContext& context, std::st
   return *text;
 }
 
+// TLS from the scheme, `tls`, `ssl` and `cafile`. The key passphrase never appears in a message.
+core::Result<RedisTls> tls_settings(const TransportContext& context) {
+  const auto& dsn = context.transport.dsn_parsed;
+  RedisTls tls;
+  auto tls_option = bool_option(context, "tls", false);
+  if (!tls_option) return std::unexpected(tls_option.error());
+  tls.enabled = dsn.scheme == "rediss" || dsn.scheme == "valkeys" || *tls_option;
+
+  const auto* ssl = option(context, "ssl");
+  if (ssl != nullptr && ssl->as_map() == nullptr) {
+    return std::unexpected(invalid(context, "option ssl must be a map (ssl: {cafile: …} or ssl[cafile]=… in the query)"));
+  }
+  auto ssl_string = [&](std::string_view key, std::string& out) -> core::Status {
+    const auto* value = ssl != nullptr ? ssl->find(key) : nullptr;
+    if (value == nullptr || value->is_null()) return {};
+    auto text = value->as_string();
+    if (!text) return std::unexpected(invalid(context, "option ssl." + std::string(key) + " must be a string"));
+    out = *text;
+    return {};
+  };
+  auto ssl_bool = [&](std::string_view key, bool& out) -> core::Status {
+    const auto* value = ssl != nullptr ? ssl->find(key) : nullptr;
+    if (value == nullptr || value->is_null()) return {};
+    if (auto b = value->as_bool()) {
+      out = *b;
+      return {};
+    }
+    auto text = value->as_string().value_or("");
+    if (text == "true" || text == "1" || text == "on" || text == "yes") {
+      out = true;
+    } else if (text == "false" || text == "0" || text == "off" || text == "no" || text.empty()) {
+      out = false;
+    } else {
+      return std::unexpected(invalid(context, "option ssl." + std::string(key) + " must be true or false, got " + text));
+    }
+    return {};
+  };
+  if (ssl != nullptr) {
+    for (const auto& [key, value] : *ssl->as_map()) {
+      if (std::find(kKnownSslOptions.begin(), kKnownSslOptions.end(), key) == kKnownSslOptions.end()) {
+        std::string known;
+        for (auto k : kKnownSslOptions) known += (known.empty() ? "" : ", ") + std::string(k);
+        return std::unexpected(invalid(context, "unknown option ssl." + key + "; known: " + known));
+      }
+    }
+  }
+  for (auto status : {ssl_bool("verify_peer", tls.verify_peer), ssl_bool("verify_peer_name", tls.verify_peer_name),
+                      ssl_bool("SNI_enabled", tls.sni_enabled), ssl_string("cafile", tls.cafile),
+                      ssl_string("capath", tls.capath), ssl_string("local_cert", tls.local_cert),
+                      ssl_string("local_pk", tls.local_pk), ssl_string("passphrase", tls.passphrase),
+                      ssl_string("peer_name", tls.peer_name)}) {
+    if (!status) return std::unexpected(status.error());
+  }
+  // A plain `cafile` option, for convenience; ssl.cafile wins.
+  auto cafile = string_option(context, "cafile", "");
+  if (!cafile) return std::unexpected(cafile.error());
+  if (tls.cafile.empty()) tls.cafile = *cafile;
+
+  if (!tls.enabled && (ssl != nullptr || !cafile->empty())) {
+    // Symfony would ignore them and talk in clear: refuse instead, the intent was TLS.
+    return std::unexpected(invalid(context, "options ssl/cafile given but TLS is off: use rediss:// or tls: true"));
+  }
+  if (tls.enabled && !dsn.socket_path.empty()) {
+    return std::unexpected(invalid(context, "TLS needs host:port, not a unix socket"));
+  }
+  if (const auto* query_ssl = dsn.query.find("ssl"); query_ssl != nullptr && query_ssl->find("passphrase") != nullptr) {
+    // The redacted DSN (in every message) hides the password only.
+    // Not invalid(): that quotes the DSN.
+    return std::unexpected(core::make_error(core::ErrorKind::invalid_argument,
+                                            "transport \"" + context.transport.name +
+                                                "\": ssl.passphrase must not be in the DSN, where logs would show it: "
+                                                "put it in the options map (e.g. from %env()%)"));
+  }
+  if (!tls.local_pk.empty() && tls.local_cert.empty()) {
+    return std::unexpected(invalid(context, "option ssl.local_pk needs ssl.local_cert (the client certificate)"));
+  }
+  return tls;
+}
+
 }  // namespace
 
 std::vector<std::string> redis_schemes() { return {"redis", "rediss", "valkey", "valkeys"}; }
@@ -72,16 +157,16 @@ core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
       return std::unexpected(invalid(context, "unknown option \"" + key + "\"; known: " + known));
     }
   }
-  if (dsn.scheme == "rediss" || dsn.scheme == "valkeys" || bool_option(context, "tls", false).value_or(false)) {
-    return std::unexpected(core::make_error(
-        core::ErrorKind::unsupported, "transport \"" + context.transport.name + "\" (" + s.redacted_dsn +
-                                          "): TLS (rediss://) is not supported by this build yet; use a TLS tunnel "
-                                          "(stunnel, spiped) to a local port"));
+  if (auto tls = tls_settings(context); tls) {
+    s.tls = std::move(*tls);
+  } else {
+    return std::unexpected(tls.error());
   }
-  if (option(context, "redis_sentinel") != nullptr || dsn.hosts.size() > 1) {
-    return std::unexpected(core::make_error(core::ErrorKind::unsupported,
-                                            "transport \"" + context.transport.name + "\" (" + s.redacted_dsn +
-                                                "): Redis Sentinel and several hosts are not supported by this build yet"));
+  // With redis_sentinel / sentinel_master the hosts are sentinels (transport/redis/sentinel.hpp):
+  // the master's address is asked for at each connection. Without, one host only.
+  const bool sentinel = option(context, "redis_sentinel") != nullptr || option(context, "sentinel_master") != nullptr;
+  if (!sentinel && dsn.hosts.size() > 1) {
+    return std::unexpected(invalid(context, "several hosts need redis_sentinel=<master name> (Redis Cluster is not supported)"));
   }
 
   // Endpoint: redis://host:port, redis:///path/to.sock, redis://password@host.

@@ -17,8 +17,24 @@ struct RedisEndpoint {
   std::string socket_path;  // set: a unix socket instead of host:port
 };
 
+// TLS (rediss://, or `tls: true`): Symfony's `ssl` option, i.e. the phpredis/PHP stream
+// context names. Read by tls_stream.cpp.
+struct RedisTls {
+  bool enabled = false;
+  bool verify_peer = true;       // the server's chain against cafile/capath (else the system CAs)
+  bool verify_peer_name = true;  // the server's certificate names peer_name (else the DSN host)
+  std::string cafile;
+  std::string capath;
+  std::string local_cert;        // client certificate (PEM; may hold the key too)
+  std::string local_pk;          // client key (PEM); empty = in local_cert
+  std::string passphrase;        // of local_pk; a secret, never logged
+  std::string peer_name;         // SNI and the name to verify; empty = the host connected to
+  bool sni_enabled = true;       // send that name as SNI (never for an IP address)
+};
+
 struct RedisSettings {
   RedisEndpoint endpoint;
+  RedisTls tls;
   std::string user;      // ACL user (Redis 6+); empty = default user
   std::string password;  // empty = no AUTH
   std::string redacted_dsn;
@@ -47,8 +63,11 @@ struct RedisSettings {
 std::vector<std::string> redis_schemes();
 
 // Reads the DSN and the options (the options map wins over the query string). Fails with
-// invalid_argument naming the transport and the option, or unsupported for TLS and Sentinel,
-// which this build does not speak yet. Messages never contain the password.
+// invalid_argument naming the transport and the option, or unsupported for Sentinel, which
+// this build does not speak yet. TLS: rediss:// (valkeys://) or `tls: true`, configured by the
+// `ssl` map (`ssl[cafile]=…` in a query string) or a plain `cafile` option; `ssl` options
+// without TLS are refused rather than silently sent in clear. Messages never contain the
+// password or the key passphrase.
 core::Result<RedisSettings> resolve_settings(const TransportContext& context);
 
 }  // namespace messengerd::transport::redis
