@@ -411,6 +411,7 @@ core::Status RedisTransport::keepalive(const ReceivedMessage& message) {
 
 core::Result<std::int64_t> RedisTransport::message_count() {
   if (auto s = ensure_connected(); !s) return std::unexpected(s.error());
+  if (auto s = flush_acks(); !s) return std::unexpected(s.error());  // acked is not waiting
   auto delayed = commands_.command({"ZCARD", settings_.delayed_key()});
   if (!delayed) return std::unexpected(on_error(delayed.error()));
   std::int64_t count = (*delayed)->type == REDIS_REPLY_INTEGER ? (*delayed)->integer : 0;
