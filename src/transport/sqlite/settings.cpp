@@ -9,9 +9,9 @@
 namespace messengerd::transport::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 9> kKnownOptions{
+constexpr std::array<std::string_view, 10> kKnownOptions{
     "table_name",  "queue_name", "redeliver_timeout",      "auto_setup",         "synchronous",
-    "busy_timeout", "use_notify", "check_delayed_interval", "get_notify_timeout",
+    "busy_timeout", "use_notify", "check_delayed_interval", "get_notify_timeout", "prefetch",
 };
 
 bool is_sqlite_scheme(std::string_view scheme) {
@@ -148,6 +148,10 @@ core::Result<SqliteSettings> resolve_settings(const TransportContext& context) {
   auto busy = int_option(context, "busy_timeout", settings.busy_timeout_ms, 0);
   if (!busy) return std::unexpected(busy.error());
   settings.busy_timeout_ms = *busy;
+
+  auto prefetch = int_option(context, "prefetch", static_cast<std::int64_t>(settings.prefetch), 1);
+  if (!prefetch) return std::unexpected(prefetch.error());
+  settings.prefetch = static_cast<std::size_t>(*prefetch);
 
   if (const auto* value = context.transport.options.find("auto_setup"); value != nullptr && !value->is_null()) {
     auto b = value->as_bool();

@@ -18,6 +18,9 @@ struct SqliteSettings {
   bool auto_setup = true;
   std::string synchronous = "NORMAL";  // OFF | NORMAL | FULL | EXTRA
   std::int64_t busy_timeout_ms = 5000;
+  // messengerd only: rows claimed per transaction; acks of handed-out rows are deleted together
+  // with the next claim (see SqliteTransport). 1 = one transaction per message, as Symfony.
+  std::size_t prefetch = 10;
 };
 
 // The database file a DSN names. `sqlite:///rel/x.db` is relative to `config_dir` (one leading

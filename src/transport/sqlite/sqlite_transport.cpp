@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "serializer/php_json.hpp"
 #include "serializer/stamps.hpp"
 #include "transport/sqlite/datetime.hpp"
@@ -53,7 +55,50 @@ SqliteTransport::SqliteTransport(std::string name, SqliteSettings settings, std:
                                                 : std::make_unique<ChangeWatcher>(settings_.path)) {}
 
 SqliteTransport::~SqliteTransport() {
+  if (statements_) {
+    if (auto s = flush_deferred_deletes(); !s) {
+      spdlog::warn("transport \"{}\": {} acknowledged message(s) not deleted at shutdown ({}); they will be delivered again",
+                   name(), deferred_deletes_.size(), s.error().message);
+    }
+    if (auto s = release_buffer(); !s) {
+      spdlog::warn("transport \"{}\": claimed messages not released at shutdown ({}); delivered again after redeliver_timeout",
+                   name(), s.error().message);
+    }
+  }
   statements_.reset();  // finalize before the connection closes
+}
+
+core::Status SqliteTransport::run_deferred_deletes() {
+  auto& remove = statements_->remove_by_id;
+  for (const auto id : deferred_deletes_) {
+    remove.bind(1, id);
+    if (auto s = remove.run(); !s) return s;
+  }
+  return {};
+}
+
+core::Status SqliteTransport::flush_deferred_deletes() {
+  if (deferred_deletes_.empty()) return {};
+  auto tx = Transaction::begin(*db_);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto s = run_deferred_deletes(); !s) return s;
+  if (auto s = tx->commit(); !s) return s;
+  deferred_deletes_.clear();
+  return {};
+}
+
+core::Status SqliteTransport::release_buffer() {
+  if (buffer_.empty()) return {};
+  auto tx = Transaction::begin(*db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto& undeliver = statements_->undeliver;
+  for (const auto& message : buffer_) {
+    undeliver.bind(1, static_cast<std::int64_t>(message.tag));
+    if (auto s = undeliver.run(); !s) return s;
+  }
+  if (auto s = tx->commit(); !s) return s;
+  buffer_.clear();
+  return {};
 }
 
 system_clock::time_point SqliteTransport::now() const { return clock_ ? clock_() : system_clock::now(); }
@@ -112,6 +157,7 @@ core::Status SqliteTransport::ensure_ready() {
       {&statements->touch, "UPDATE {T} SET delivered_at = ?1 WHERE id = ?2"},
       {&statements->count_queue, "SELECT COUNT(*) FROM {T} WHERE queue_name = ?1"},
       {&statements->count_all, "SELECT COUNT(*) FROM {T}"},
+      {&statements->undeliver, "UPDATE {T} SET delivered_at = NULL WHERE id = ?1"},
   };
   for (const auto& [statement, text] : sql) {
     auto prepared = db_->prepare(replace_table(text, t));
@@ -180,8 +226,25 @@ core::Result<std::vector<ReceivedMessage>> SqliteTransport::get(std::size_t max_
   std::vector<ReceivedMessage> out;
   if (max_messages == 0) return out;
   if (auto s = ensure_ready(); !s) return std::unexpected(s.error());
+  // Rows held for half of redeliver_timeout could soon be taken by another worker: give them back
+  // and claim afresh rather than risk handling one twice.
+  if (!buffer_.empty() && now() - claimed_at_ > std::chrono::seconds(settings_.redeliver_timeout_s) / 2) {
+    if (auto s = release_buffer(); !s) return std::unexpected(s.error());
+  }
+  if (buffer_.empty()) {
+    if (auto s = claim_rows(std::max(max_messages, settings_.prefetch)); !s) return std::unexpected(s.error());
+  }
+  while (!buffer_.empty() && out.size() < max_messages) {
+    handed_out_.insert(buffer_.front().id);
+    out.push_back(std::move(buffer_.front()));
+    buffer_.pop_front();
+  }
+  return out;
+}
+
+core::Status SqliteTransport::claim_rows(std::size_t max_messages) {
   if (gets_since_plan_++ % kGetsPerPlanRefresh == 0) {
-    if (auto s = choose_plans(); !s) return std::unexpected(s.error());
+    if (auto s = choose_plans(); !s) return s;
     gets_since_plan_ = 1;
   }
 
@@ -197,10 +260,12 @@ core::Result<std::vector<ReceivedMessage>> SqliteTransport::get(std::size_t max_
   const std::string now_text = format_datetime(t);
   const std::string redeliver_limit = format_datetime(t - std::chrono::seconds(settings_.redeliver_timeout_s));
   {
-    // One write transaction: select and mark delivered atomically (BEGIN IMMEDIATE takes the
-    // write lock first, so two workers never pick the same rows).
+    // One write transaction: the acks since the last claim are deleted, and the next rows are
+    // selected and marked delivered atomically (BEGIN IMMEDIATE takes the write lock first, so
+    // two workers never pick the same rows).
     auto tx = Transaction::begin(*db_);
     if (!tx) return std::unexpected(tx.error());
+    if (auto s = run_deferred_deletes(); !s) return s;
     for (std::size_t q = 0; q < queues_.size() && rows.size() < max_messages; ++q) {
       auto& select = plans_[q] == Plan::by_queue ? statements_->select_due_by_queue : statements_->select_due_by_time;
       ResetGuard guard(select);
@@ -224,10 +289,11 @@ core::Result<std::vector<ReceivedMessage>> SqliteTransport::get(std::size_t max_
     }
     if (auto s = tx->commit(); !s) return std::unexpected(s.error());
   }
+  deferred_deletes_.clear();
+  claimed_at_ = t;
   // Decoding happens after the commit: the write lock is held as briefly as possible.
-  out.reserve(rows.size());
-  for (auto& row : rows) out.push_back(decode_row(row.id, row.body, row.headers, queues_[row.queue]));
-  return out;
+  for (auto& row : rows) buffer_.push_back(decode_row(row.id, row.body, row.headers, queues_[row.queue]));
+  return {};
 }
 
 ReceivedMessage SqliteTransport::decode_row(std::int64_t id, std::string_view body, std::string_view headers_json,
@@ -280,9 +346,21 @@ core::Status SqliteTransport::delete_row(const ReceivedMessage& message, std::st
   return remove.run();
 }
 
-core::Status SqliteTransport::ack(const ReceivedMessage& message) { return delete_row(message, "ack"); }
+core::Status SqliteTransport::ack(const ReceivedMessage& message) {
+  // A message this transport handed out: its DELETE goes with the next claim (see header).
+  if (settings_.prefetch > 1 && handed_out_.erase(message.id) == 1 && message.tag != 0) {
+    deferred_deletes_.push_back(static_cast<std::int64_t>(message.tag));
+    if (deferred_deletes_.size() >= settings_.prefetch) return flush_deferred_deletes();
+    return {};
+  }
+  handed_out_.erase(message.id);
+  return delete_row(message, "ack");
+}
 
-core::Status SqliteTransport::reject(const ReceivedMessage& message) { return delete_row(message, "reject"); }
+core::Status SqliteTransport::reject(const ReceivedMessage& message) {
+  handed_out_.erase(message.id);
+  return delete_row(message, "reject");
+}
 
 Readiness SqliteTransport::readiness() {
   Readiness r;
@@ -315,6 +393,7 @@ void SqliteTransport::on_readable() { watcher_->drain(); }
 
 core::Result<std::int64_t> SqliteTransport::message_count() {
   if (auto s = ensure_ready(); !s) return std::unexpected(s.error());
+  if (auto s = flush_deferred_deletes(); !s) return std::unexpected(s.error());
   const std::string redeliver_limit = format_datetime(now() - std::chrono::seconds(settings_.redeliver_timeout_s));
   std::int64_t total = 0;
   auto& count = statements_->count;
@@ -326,7 +405,8 @@ core::Result<std::int64_t> SqliteTransport::message_count() {
     if (!row) return std::unexpected(row.error());
     if (*row) total += count.column_int64(0);
   }
-  return total;
+  // Rows this transport claimed ahead still wait (other processes' look like being handled).
+  return total + static_cast<std::int64_t>(buffer_.size());
 }
 
 core::Result<std::vector<ReceivedMessage>> SqliteTransport::all(std::optional<std::size_t> limit) {
@@ -402,6 +482,7 @@ core::Status SqliteTransport::select_queues(const std::vector<std::string>& queu
                                               "transport \"" + name() + "\": a queue name must not be empty"));
     }
   }
+  if (auto s = release_buffer(); !s) return s;  // claimed from the previous selection
   queues_ = queues;
   plans_.assign(queues_.size(), Plan::by_time);
   gets_since_plan_ = 0;  // choose again on the next get()

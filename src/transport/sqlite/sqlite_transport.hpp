@@ -8,13 +8,22 @@
 // (seconds). get() marks the rows it returns delivered inside one BEGIN IMMEDIATE transaction,
 // so two connections (processes) never receive the same row; a row delivered longer than
 // redeliver_timeout ago is delivered again (its consumer is presumed dead). ack() and reject()
-// delete the row: a message counts as acknowledged only once that DELETE committed.
+// delete the row.
+//
+// Batching the work, not the guarantees: get() claims up to `prefetch` rows in one transaction
+// and hands them out one by one; the DELETEs of acked rows are committed together with the next
+// claim (or when `prefetch` of them wait, when counting, at shutdown). A crash before that
+// commit only means those rows come again after redeliver_timeout (at-least-once). Claimed rows
+// not yet handed out are released (delivered_at = NULL) at shutdown, so `consume --limit`
+// leaves nothing stranded, and re-marked if they were held for half of redeliver_timeout.
 //
 // Errors: SQLITE_BUSY beyond busy_timeout => ErrorKind::connection; anything else =>
 // ErrorKind::internal with SQLite's message and the file path. An undecodable row is returned
 // with decode_error set and its raw body, never dropped.
 // Threading: one thread at a time (the worker's loop thread); one connection per transport.
 #include <chrono>
+#include <deque>
+#include <set>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -81,7 +90,7 @@ class SqliteTransport final : public Transport,
 
   struct Statements {
     Statement insert, select_due_by_time, select_due_by_queue, mark_delivered, remove_by_id, remove_in_queue;
-    Statement count, list, find, next_available, oldest_delivered, touch, count_queue, count_all;
+    Statement count, list, find, next_available, oldest_delivered, touch, count_queue, count_all, undeliver;
   };
   // Which index get() walks for a queue (see choose_plans in the .cpp).
   enum class Plan { by_time, by_queue };
@@ -93,6 +102,11 @@ class SqliteTransport final : public Transport,
                              std::string queue) const;
   std::optional<std::int64_t> parse_id(std::string_view id) const;
   core::Status choose_plans();
+  // Deletes the deferred acks (inside the caller's transaction when one is open).
+  core::Status run_deferred_deletes();
+  core::Status flush_deferred_deletes();  // in a transaction of its own
+  core::Status release_buffer();          // claimed rows not handed out go back to the queue
+  core::Status claim_rows(std::size_t count);
 
   SqliteSettings settings_;
   std::unique_ptr<Database> db_;
@@ -103,6 +117,10 @@ class SqliteTransport final : public Transport,
   std::vector<Plan> plans_;                 // one per selected queue
   std::uint64_t gets_since_plan_ = 0;
   std::unique_ptr<ChangeWatcher> watcher_;
+  std::deque<ReceivedMessage> buffer_;          // claimed (delivered_at set), not yet handed out
+  std::chrono::system_clock::time_point claimed_at_{};
+  std::set<std::string> handed_out_;            // handed out, not yet acked or rejected
+  std::vector<std::int64_t> deferred_deletes_;  // acked or rejected, DELETE not yet committed
 };
 
 }  // namespace messengerd::transport::sqlite

@@ -35,7 +35,48 @@ TEST_F(SqliteFixture, SendGetAck) {
   EXPECT_EQ(db.value("SELECT delivered_at FROM messenger_messages WHERE id = 1"), "2026-11-24 12:00:00");
   EXPECT_TRUE(t->get(10)->empty());  // being handled
   ASSERT_TRUE(t->ack(m).has_value());
+  // The DELETE goes with the next claim (here: the next get), not one transaction per ack.
+  EXPECT_EQ(db.value("SELECT COUNT(*) FROM messenger_messages"), "1");
+  EXPECT_TRUE(t->get(10)->empty());
   EXPECT_EQ(db.value("SELECT COUNT(*) FROM messenger_messages"), "0");
+}
+
+TEST_F(SqliteFixture, WithPrefetchOneEveryAckIsItsOwnTransaction) {
+  auto s = settings();
+  s.prefetch = 1;
+  auto t = open(s);
+  ASSERT_TRUE(t->send(hello(1)).has_value());
+  ASSERT_TRUE(t->send(hello(2)).has_value());
+  auto got = t->get(1);
+  ASSERT_EQ(ids(*got), std::vector<std::string>{"1"});
+  RawDb db(db_path());
+  EXPECT_EQ(db.value("SELECT COUNT(*) FROM messenger_messages WHERE delivered_at IS NOT NULL"), "1");  // only one claimed
+  ASSERT_TRUE(t->ack((*got)[0]).has_value());
+  EXPECT_EQ(db.value("SELECT COUNT(*) FROM messenger_messages"), "1");
+}
+
+TEST_F(SqliteFixture, PrefetchClaimsSeveralRowsAndReleasesTheUnhandledOnesAtShutdown) {
+  auto s = settings();
+  s.prefetch = 3;
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(open()->send(hello(i)).has_value());
+  RawDb db(db_path());
+  {
+    auto t = open(s);
+    auto first = t->get(1);
+    ASSERT_EQ(ids(*first), std::vector<std::string>{"1"});
+    EXPECT_EQ(db.value("SELECT COUNT(*) FROM messenger_messages WHERE delivered_at IS NOT NULL"), "3");
+    // Another worker never gets the claimed rows.
+    auto other = open();
+    auto theirs = other->get(1);
+    ASSERT_EQ(ids(*theirs), std::vector<std::string>{"4"});
+    ASSERT_TRUE(other->reject((*theirs)[0]).has_value());
+    ASSERT_TRUE(t->ack((*first)[0]).has_value());
+    ASSERT_EQ(ids(*t->get(1)), std::vector<std::string>{"2"});  // from the buffer: no transaction
+  }  // stops after 2 of its 3 (consume --limit): 1 acked, 2 being handled, 3 never handed out
+  EXPECT_EQ(db.value("SELECT group_concat(id) FROM (SELECT id FROM messenger_messages WHERE delivered_at IS NULL ORDER BY id)"),
+            "3,5");
+  // 1 deleted at shutdown; 2 still delivered (its handling was cut off: redelivered after the timeout)
+  EXPECT_EQ(db.value("SELECT group_concat(id) FROM (SELECT id FROM messenger_messages ORDER BY id)"), "2,3,5");
 }
 
 TEST_F(SqliteFixture, RowIsWhatDoctrineWrites) {
@@ -129,11 +170,14 @@ TEST_F(SqliteFixture, KeepalivePostponesRedelivery) {
   clock_now += 20s;  // 70 s after delivery, 20 s after the keepalive
   EXPECT_TRUE(t->get(1)->empty());
   ASSERT_TRUE(t->ack((*got)[0]).has_value());
+  EXPECT_TRUE(t->get(1)->empty());  // sends the deferred DELETE
   EXPECT_EQ(t->keepalive((*got)[0]).error().kind, core::ErrorKind::not_found);
 }
 
 TEST_F(SqliteFixture, CountListFindRemove) {
-  auto t = open();
+  auto one_at_a_time = settings();
+  one_at_a_time.prefetch = 1;  // rows claimed ahead count as being handled
+  auto t = open(one_at_a_time);
   ASSERT_TRUE(t);
   for (int i = 1; i <= 4; ++i) ASSERT_TRUE(t->send(hello(i)).has_value());
   auto other = open("failed");
