@@ -141,14 +141,16 @@ class Json {
       skip_space(text_, i);
       if (i >= text_.size() || text_[i] != '"') return std::nullopt;
       const std::size_t key_end = value_end(text_, i);
-      const std::string name = unescape(text_.substr(i + 1, key_end - i - 2));
+      const std::string_view raw_name = text_.substr(i + 1, key_end - i - 2);
+      // Keys without escapes (nearly all) are compared in place: no allocation per key.
+      const bool matches = raw_name.find('\\') == std::string_view::npos ? raw_name == key : unescape(raw_name) == key;
       i = key_end;
       skip_space(text_, i);
       if (i >= text_.size() || text_[i] != ':') return std::nullopt;
       ++i;
       skip_space(text_, i);
       const std::size_t end = value_end(text_, i);
-      if (name == key) return text_.substr(i, end - i);
+      if (matches) return text_.substr(i, end - i);
       i = end;
       skip_space(text_, i);
       if (i < text_.size() && text_[i] == ',') ++i;
