@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "transport/option_reader.hpp"
+
 namespace messengerd::transport::redis {
 namespace {
 
@@ -20,47 +22,6 @@ constexpr std::array<std::string_view, 9> kKnownSslOptions{
     "SNI_enabled",
 };
 
-core::Error invalid(const TransportContext& context, const std::string& message) {
-  return core::make_error(core::ErrorKind::invalid_argument, "transport \"" + context.transport.name + "\" (" +
-                                                                 context.transport.dsn_parsed.redacted() + "): " + message);
-}
-
-const config::Value* option(const TransportContext& context, std::string_view key) {
-  const auto* value = context.transport.options.find(key);
-  return value == nullptr || value->is_null() ? nullptr : value;
-}
-
-core::Result<std::int64_t> int_option(const TransportContext& context, std::string_view key, std::int64_t fallback,
-                                      std::int64_t minimum) {
-  const auto* value = option(context, key);
-  if (value == nullptr) return fallback;
-  auto parsed = value->as_int();
-  if (!parsed || *parsed < minimum) {
-    return std::unexpected(invalid(context, "option " + std::string(key) + " must be an integer >= " +
-                                                std::to_string(minimum) + ", got " +
-                                                value->as_string().value_or(value->kind_name())));
-  }
-  return *parsed;
-}
-
-core::Result<bool> bool_option(const TransportContext& context, std::string_view key, bool fallback) {
-  const auto* value = option(context, key);
-  if (value == nullptr) return fallback;
-  if (auto b = value->as_bool()) return *b;
-  auto text = value->as_string().value_or("");
-  if (text == "true" || text == "1" || text == "on" || text == "yes") return true;
-  if (text == "false" || text == "0" || text == "off" || text == "no" || text.empty()) return false;
-  return std::unexpected(invalid(context, "option " + std::string(key) + " must be true or false, got " + text));
-}
-
-core::Result<std::string> string_option(const TransportContext& context, std::string_view key, std::string fallback) {
-  const auto* value = option(context, key);
-  if (value == nullptr) return fallback;
-  auto text = value->as_string();
-  if (!text) return std::unexpected(invalid(context, "option " + std::string(key) + " must be a string"));
-  return *text;
-}
-
 // TLS from the scheme, `tls`, `ssl` and `cafile`. The key passphrase never appears in a message.
 core::Result<RedisTls> tls_settings(const TransportContext& context) {
   const auto& dsn = context.transport.dsn_parsed;
@@ -69,15 +30,15 @@ core::Result<RedisTls> tls_settings(const TransportContext& context) {
   if (!tls_option) return std::unexpected(tls_option.error());
   tls.enabled = dsn.scheme == "rediss" || dsn.scheme == "valkeys" || *tls_option;
 
-  const auto* ssl = option(context, "ssl");
+  const auto* ssl = find_option(context, "ssl");
   if (ssl != nullptr && ssl->as_map() == nullptr) {
-    return std::unexpected(invalid(context, "option ssl must be a map (ssl: {cafile: …} or ssl[cafile]=… in the query)"));
+    return std::unexpected(invalid_option(context, "option ssl must be a map (ssl: {cafile: …} or ssl[cafile]=… in the query)"));
   }
   auto ssl_string = [&](std::string_view key, std::string& out) -> core::Status {
     const auto* value = ssl != nullptr ? ssl->find(key) : nullptr;
     if (value == nullptr || value->is_null()) return {};
     auto text = value->as_string();
-    if (!text) return std::unexpected(invalid(context, "option ssl." + std::string(key) + " must be a string"));
+    if (!text) return std::unexpected(invalid_option(context, "option ssl." + std::string(key) + " must be a string"));
     out = *text;
     return {};
   };
@@ -94,7 +55,7 @@ core::Result<RedisTls> tls_settings(const TransportContext& context) {
     } else if (text == "false" || text == "0" || text == "off" || text == "no" || text.empty()) {
       out = false;
     } else {
-      return std::unexpected(invalid(context, "option ssl." + std::string(key) + " must be true or false, got " + text));
+      return std::unexpected(invalid_option(context, "option ssl." + std::string(key) + " must be true or false, got " + text));
     }
     return {};
   };
@@ -103,7 +64,7 @@ core::Result<RedisTls> tls_settings(const TransportContext& context) {
       if (std::find(kKnownSslOptions.begin(), kKnownSslOptions.end(), key) == kKnownSslOptions.end()) {
         std::string known;
         for (auto k : kKnownSslOptions) known += (known.empty() ? "" : ", ") + std::string(k);
-        return std::unexpected(invalid(context, "unknown option ssl." + key + "; known: " + known));
+        return std::unexpected(invalid_option(context, "unknown option ssl." + key + "; known: " + known));
       }
     }
   }
@@ -121,21 +82,21 @@ core::Result<RedisTls> tls_settings(const TransportContext& context) {
 
   if (!tls.enabled && (ssl != nullptr || !cafile->empty())) {
     // Symfony would ignore them and talk in clear: refuse instead, the intent was TLS.
-    return std::unexpected(invalid(context, "options ssl/cafile given but TLS is off: use rediss:// or tls: true"));
+    return std::unexpected(invalid_option(context, "options ssl/cafile given but TLS is off: use rediss:// or tls: true"));
   }
   if (tls.enabled && !dsn.socket_path.empty()) {
-    return std::unexpected(invalid(context, "TLS needs host:port, not a unix socket"));
+    return std::unexpected(invalid_option(context, "TLS needs host:port, not a unix socket"));
   }
   if (const auto* query_ssl = dsn.query.find("ssl"); query_ssl != nullptr && query_ssl->find("passphrase") != nullptr) {
     // The redacted DSN (in every message) hides the password only.
-    // Not invalid(): that quotes the DSN.
+    // Not invalid_option(): that quotes the DSN.
     return std::unexpected(core::make_error(core::ErrorKind::invalid_argument,
                                             "transport \"" + context.transport.name +
                                                 "\": ssl.passphrase must not be in the DSN, where logs would show it: "
                                                 "put it in the options map (e.g. from %env()%)"));
   }
   if (!tls.local_pk.empty() && tls.local_cert.empty()) {
-    return std::unexpected(invalid(context, "option ssl.local_pk needs ssl.local_cert (the client certificate)"));
+    return std::unexpected(invalid_option(context, "option ssl.local_pk needs ssl.local_cert (the client certificate)"));
   }
   return tls;
 }
@@ -154,7 +115,7 @@ core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
     if (std::find(kKnownOptions.begin(), kKnownOptions.end(), key) == kKnownOptions.end()) {
       std::string known;
       for (auto k : kKnownOptions) known += (known.empty() ? "" : ", ") + std::string(k);
-      return std::unexpected(invalid(context, "unknown option \"" + key + "\"; known: " + known));
+      return std::unexpected(invalid_option(context, "unknown option \"" + key + "\"; known: " + known));
     }
   }
   if (auto tls = tls_settings(context); tls) {
@@ -164,9 +125,9 @@ core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
   }
   // With redis_sentinel / sentinel_master the hosts are sentinels (transport/redis/sentinel.hpp):
   // the master's address is asked for at each connection. Without, one host only.
-  const bool sentinel = option(context, "redis_sentinel") != nullptr || option(context, "sentinel_master") != nullptr;
+  const bool sentinel = find_option(context, "redis_sentinel") != nullptr || find_option(context, "sentinel_master") != nullptr;
   if (!sentinel && dsn.hosts.size() > 1) {
-    return std::unexpected(invalid(context, "several hosts need redis_sentinel=<master name> (Redis Cluster is not supported)"));
+    return std::unexpected(invalid_option(context, "several hosts need redis_sentinel=<master name> (Redis Cluster is not supported)"));
   }
 
   // Endpoint: redis://host:port, redis:///path/to.sock, redis://password@host.
@@ -183,14 +144,14 @@ core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
   } else if (!dsn.user.empty()) {
     s.password = dsn.user;
   }
-  if (const auto* auth = option(context, "auth")) {
+  if (const auto* auth = find_option(context, "auth")) {
     if (auto text = auth->as_string()) {
       s.password = *text;
     } else if (const auto* pair = auth->as_list(); pair != nullptr && pair->size() == 2) {
       s.user = (*pair)[0].as_string().value_or("");
       s.password = (*pair)[1].as_string().value_or("");
     } else {
-      return std::unexpected(invalid(context, "option auth must be a password or [user, password]"));
+      return std::unexpected(invalid_option(context, "option auth must be a password or [user, password]"));
     }
   }
 
@@ -200,7 +161,7 @@ core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
     for (const auto& segment : dsn.path_segments) {
       if (!segment.empty()) segments.push_back(segment);
     }
-    if (segments.size() > 3) return std::unexpected(invalid(context, "path: expected /stream[/group[/consumer]]"));
+    if (segments.size() > 3) return std::unexpected(invalid_option(context, "path: expected /stream[/group[/consumer]]"));
     if (segments.size() > 0) s.stream = segments[0];
     if (segments.size() > 1) s.group = segments[1];
     if (segments.size() > 2) s.consumer = segments[2];
@@ -232,10 +193,10 @@ core::Result<RedisSettings> resolve_settings(const TransportContext& context) {
     if (error != nullptr) return std::unexpected(*error);
   }
   if (stream->empty() || group->empty() || consumer->empty()) {
-    return std::unexpected(invalid(context, "stream, group and consumer must not be empty"));
+    return std::unexpected(invalid_option(context, "stream, group and consumer must not be empty"));
   }
   if (*serializer > 1) {
-    return std::unexpected(invalid(context, "option serializer must be 0 (none) or 1 (\\Redis::SERIALIZER_PHP), got " +
+    return std::unexpected(invalid_option(context, "option serializer must be 0 (none) or 1 (\\Redis::SERIALIZER_PHP), got " +
                                                 std::to_string(*serializer)));
   }
   s.stream = *stream;

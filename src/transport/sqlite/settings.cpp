@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "transport/option_reader.hpp"
 #include "transport/sqlite/schema.hpp"
 
 namespace messengerd::transport::sqlite {
@@ -18,12 +19,6 @@ bool is_sqlite_scheme(std::string_view scheme) {
   return scheme == "sqlite" || scheme == "sqlite3" || scheme == "pdo-sqlite";
 }
 
-core::Error invalid(const TransportContext& context, const std::string& message) {
-  return core::make_error(core::ErrorKind::invalid_argument,
-                          "transport \"" + context.transport.name + "\" (" + context.transport.dsn_parsed.redacted() +
-                              "): " + message);
-}
-
 // The doctrine connection URL of doctrine://NAME, or an error.
 core::Result<config::Dsn> doctrine_connection(const TransportContext& context) {
   const auto& dsn = context.transport.dsn_parsed;
@@ -33,38 +28,18 @@ core::Result<config::Dsn> doctrine_connection(const TransportContext& context) {
   if (it == connections.end()) {
     std::string known;
     for (const auto& [n, url] : connections) known += (known.empty() ? "" : ", ") + n;
-    return std::unexpected(invalid(context, "no doctrine connection named \"" + name + "\"" +
+    return std::unexpected(invalid_option(context, "no doctrine connection named \"" + name + "\"" +
                                                 (known.empty() ? " (none configured)" : " (known: " + known + ")")));
   }
   auto parsed = config::parse_dsn(it->second);
   if (!parsed) {
-    return std::unexpected(invalid(context, "doctrine connection \"" + name + "\": invalid URL " +
+    return std::unexpected(invalid_option(context, "doctrine connection \"" + name + "\": invalid URL " +
                                                 config::redact(it->second) + ": " + parsed.error().message));
   }
   return std::move(*parsed);
 }
 
-core::Result<std::int64_t> int_option(const TransportContext& context, std::string_view key, std::int64_t fallback,
-                                      std::int64_t minimum) {
-  const auto* value = context.transport.options.find(key);
-  if (value == nullptr || value->is_null()) return fallback;
-  auto parsed = value->as_int();
-  if (!parsed || *parsed < minimum) {
-    return std::unexpected(invalid(context, "option " + std::string(key) + " must be an integer >= " +
-                                                std::to_string(minimum) + ", got " +
-                                                value->as_string().value_or(value->kind_name())));
-  }
-  return *parsed;
-}
 
-core::Result<std::string> string_option(const TransportContext& context, std::string_view key,
-                                        std::string_view fallback) {
-  const auto* value = context.transport.options.find(key);
-  if (value == nullptr || value->is_null()) return std::string(fallback);
-  auto parsed = value->as_string();
-  if (!parsed) return std::unexpected(invalid(context, "option " + std::string(key) + " must be a string"));
-  return *parsed;
-}
 
 }  // namespace
 
@@ -111,11 +86,11 @@ core::Result<SqliteSettings> resolve_settings(const TransportContext& context) {
                                             url->redacted() + " is not SQLite (only SQLite is handled here)"));
     }
     auto path = database_path(*url, context.config.dir);
-    if (!path) return std::unexpected(invalid(context, path.error().message));
+    if (!path) return std::unexpected(invalid_option(context, path.error().message));
     settings.path = std::move(*path);
   } else {
     auto path = database_path(dsn, context.config.dir);
-    if (!path) return std::unexpected(invalid(context, path.error().message));
+    if (!path) return std::unexpected(invalid_option(context, path.error().message));
     settings.path = std::move(*path);
   }
 
@@ -124,7 +99,7 @@ core::Result<SqliteSettings> resolve_settings(const TransportContext& context) {
       if (std::find(kKnownOptions.begin(), kKnownOptions.end(), key) == kKnownOptions.end()) {
         std::string known;
         for (auto k : kKnownOptions) known += (known.empty() ? "" : ", ") + std::string(k);
-        return std::unexpected(invalid(context, "unknown option \"" + key + "\" (known: " + known + ")"));
+        return std::unexpected(invalid_option(context, "unknown option \"" + key + "\" (known: " + known + ")"));
       }
     }
   }
@@ -132,13 +107,13 @@ core::Result<SqliteSettings> resolve_settings(const TransportContext& context) {
   auto table = string_option(context, "table_name", settings.table_name);
   if (!table) return std::unexpected(table.error());
   if (!valid_table_name(*table)) {
-    return std::unexpected(invalid(context, "table_name \"" + *table + "\" must be letters, digits and '_' only"));
+    return std::unexpected(invalid_option(context, "table_name \"" + *table + "\" must be letters, digits and '_' only"));
   }
   settings.table_name = std::move(*table);
 
   auto queue = string_option(context, "queue_name", settings.queue_name);
   if (!queue) return std::unexpected(queue.error());
-  if (queue->empty()) return std::unexpected(invalid(context, "queue_name must not be empty"));
+  if (queue->empty()) return std::unexpected(invalid_option(context, "queue_name must not be empty"));
   settings.queue_name = std::move(*queue);
 
   auto redeliver = int_option(context, "redeliver_timeout", settings.redeliver_timeout_s, 0);
@@ -155,7 +130,7 @@ core::Result<SqliteSettings> resolve_settings(const TransportContext& context) {
 
   if (const auto* value = context.transport.options.find("auto_setup"); value != nullptr && !value->is_null()) {
     auto b = value->as_bool();
-    if (!b) return std::unexpected(invalid(context, "option auto_setup must be a boolean"));
+    if (!b) return std::unexpected(invalid_option(context, "option auto_setup must be a boolean"));
     settings.auto_setup = *b;
   }
 
@@ -164,7 +139,7 @@ core::Result<SqliteSettings> resolve_settings(const TransportContext& context) {
   std::string level = *sync;
   std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return std::toupper(c); });
   if (level != "OFF" && level != "NORMAL" && level != "FULL" && level != "EXTRA") {
-    return std::unexpected(invalid(context, "option synchronous must be OFF, NORMAL, FULL or EXTRA, got \"" + *sync + "\""));
+    return std::unexpected(invalid_option(context, "option synchronous must be OFF, NORMAL, FULL or EXTRA, got \"" + *sync + "\""));
   }
   settings.synchronous = level;
   return settings;
