@@ -7,7 +7,7 @@ MESSENGERD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Packages needed to build messengerd and run its unit and end-to-end tests (Debian 12).
 MESSENGERD_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libspdlog-dev libcli11-dev
   nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev prometheus-cpp-dev libsystemd-dev
-  libhiredis-dev redis-server libssl-dev openssl)
+  libhiredis-dev redis-server libssl-dev openssl librabbitmq-dev rabbitmq-server libpqxx-dev postgresql)
 
 # Packages the deployment tests need (tests/deploy: systemd-analyze verify, a real supervisord,
 # cpack -G DEB with dpkg-shlibdeps and file, the package's postinst; util-linux's setpriv).
@@ -17,7 +17,8 @@ MESSENGERD_DEPLOY_TEST_PACKAGES=(systemd supervisor dpkg-dev adduser file util-l
 # against messengerd's transports; php-symfony-error-handler decodes ErrorDetailsStamp).
 MESSENGERD_COMPAT_TEST_PACKAGES=(php-cli php-xml php-redis php-symfony-messenger php-symfony-redis-messenger
   php-symfony-serializer php-symfony-property-access php-symfony-property-info php-symfony-error-handler
-  php-psr-container php-psr-log)
+  php-psr-container php-psr-log php-amqp php-symfony-amqp-messenger php-pgsql php-doctrine-dbal
+  php-symfony-doctrine-messenger)
 
 # Installs the packages that are missing (apt-get update first, once).
 ensure_packages() {

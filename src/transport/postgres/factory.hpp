@@ -1,0 +1,15 @@
+#pragma once
+// postgresql:// (and doctrine:// connections to PostgreSQL) transports for the registry
+// (app/transport_factories.cpp).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "transport/registry.hpp"
+
+namespace messengerd::transport::postgres {
+
+std::vector<std::string> postgres_schemes();  // direct URLs; doctrine:// is dispatched in app/
+core::Result<std::unique_ptr<Transport>> create_postgres_transport(const TransportContext& context);
+
+}  // namespace messengerd::transport::postgres
