@@ -1,6 +1,7 @@
 #pragma once
 // Opt-in roles of a transport (Symfony's small role interfaces). The worker and the commands
 // ask with dynamic_cast and report clearly when a transport lacks a role.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,17 @@ class Keepalive {
   virtual ~Keepalive() = default;
   // Tells the broker the message is still being handled, so it is not redelivered.
   virtual core::Status keepalive(const ReceivedMessage& message) = 0;
+};
+
+// Connections that must be serviced while a handler runs (AMQP heartbeats: a broker drops a
+// silent connection after two missed intervals, and with it the in-flight message). The loop
+// thread calls heartbeat() at least every heartbeat_interval() while it waits for a handler.
+class Heartbeat {
+ public:
+  virtual ~Heartbeat() = default;
+  // nullopt: nothing to do now (not connected, heartbeats off).
+  virtual std::optional<std::chrono::milliseconds> heartbeat_interval() const = 0;
+  virtual void heartbeat() = 0;
 };
 
 }  // namespace messengerd::transport

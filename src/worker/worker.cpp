@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <array>
 #include <atomic>
 #include <random>
 
@@ -343,11 +344,13 @@ void Worker::flush_batch(core::Handler* handler) {
 
 void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) {
   auto next_keepalive = options_.keepalive ? std::optional(Clock::now() + *options_.keepalive) : std::nullopt;
+  auto next_heartbeat = heartbeat_due(Clock::now());
   handling_since_ = Clock::now();
   while (!done.load(std::memory_order_acquire)) {
     std::optional<milliseconds> wait = until_next_tick();
-    if (next_keepalive) {
-      auto left = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*next_keepalive - Clock::now()));
+    for (const auto& due : std::array{next_keepalive, next_heartbeat}) {
+      if (!due) continue;
+      auto left = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*due - Clock::now()));
       wait = wait ? std::min(*wait, left) : left;
     }
     pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {handler_thread_->completion_fd(), POLLIN, 0}};
@@ -365,8 +368,25 @@ void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) 
       }
       next_keepalive = Clock::now() + *options_.keepalive;
     }
+    if (next_heartbeat && Clock::now() >= *next_heartbeat) {
+      for (const auto& r : receivers_) {
+        if (auto* heartbeat = dynamic_cast<transport::Heartbeat*>(r.transport)) heartbeat->heartbeat();
+      }
+      next_heartbeat = heartbeat_due(Clock::now());
+    }
   }
   handling_since_.reset();
+}
+
+std::optional<Clock::time_point> Worker::heartbeat_due(Clock::time_point now) const {
+  std::optional<milliseconds> interval;
+  for (const auto& r : receivers_) {
+    auto* heartbeat = dynamic_cast<transport::Heartbeat*>(r.transport);
+    if (heartbeat == nullptr) continue;
+    if (auto own = heartbeat->heartbeat_interval()) interval = interval ? std::min(*interval, *own) : *own;
+  }
+  if (!interval) return std::nullopt;
+  return now + *interval;
 }
 
 void Worker::finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending) {

@@ -77,6 +77,8 @@ class Worker {
   void emit(core::WorkerEventKind kind, const core::MessageView* message = nullptr);
   // Earliest tick due among the services, as a poll timeout bound.
   std::optional<std::chrono::milliseconds> until_next_tick() const;
+  // When the loop thread must next service transports with the Heartbeat role (nullopt: none).
+  std::optional<std::chrono::steady_clock::time_point> heartbeat_due(std::chrono::steady_clock::time_point now) const;
   void run_due_ticks();
   std::optional<std::chrono::milliseconds> time_left() const;
 

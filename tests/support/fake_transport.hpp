@@ -1,7 +1,9 @@
 #pragma once
 // A vector-backed transport for worker unit tests: records sends, acks and rejects, and can be
 // told to fail sending.
+#include <chrono>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,7 +12,7 @@
 
 namespace messengerd::testing {
 
-class FakeTransport final : public transport::Transport, public transport::Keepalive {
+class FakeTransport final : public transport::Transport, public transport::Keepalive, public transport::Heartbeat {
  public:
   explicit FakeTransport(std::string name) : Transport(std::move(name)) {}
 
@@ -43,11 +45,16 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
     return {};
   }
 
+  std::optional<std::chrono::milliseconds> heartbeat_interval() const override { return heartbeat_every; }
+  void heartbeat() override { ++heartbeats; }
+
   std::deque<core::Envelope> queue;  // what get() returns next
   std::vector<core::Envelope> sent;
   std::vector<std::string> acked, rejected, keepalives;
   bool fail_sends = false;
   bool deliver_sent = false;  // sent messages become receivable (retries loop back)
+  std::optional<std::chrono::milliseconds> heartbeat_every;  // nullopt: no heartbeats wanted
+  int heartbeats = 0;
 
  private:
   int next_id_ = 0;

@@ -252,6 +252,32 @@ TEST_F(WorkerFixture, KeepaliveIsSentWhileAHandlerRuns) {
   EXPECT_GE(env.t("async").keepalives.size(), 2u);
 }
 
+TEST_F(WorkerFixture, TransportHeartbeatsAreServicedWhileAHandlerRuns) {
+  add("slow", [](const core::MessageView&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    return core::HandlerOutcome::success();
+  });
+  enqueue(1);
+  env.t("async").heartbeat_every = std::chrono::milliseconds(20);
+  WorkerOptions options;
+  options.limit = 1;
+  make(options).run();
+  EXPECT_GE(env.t("async").heartbeats, 3);
+  EXPECT_EQ(env.t("async").acked.size(), 1u);
+}
+
+TEST_F(WorkerFixture, NoHeartbeatsWhenTheTransportWantsNone) {
+  add("slow", [](const core::MessageView&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    return core::HandlerOutcome::success();
+  });
+  enqueue(1);
+  WorkerOptions options;
+  options.limit = 1;
+  make(options).run();
+  EXPECT_EQ(env.t("async").heartbeats, 0);
+}
+
 TEST_F(WorkerFixture, DispatchedMessagesAreSentBeforeTheAck) {
   env.rules.push_back({"App\\Followup", {"failed"}, {}});
   add("parent", [&](const core::MessageView&) {
