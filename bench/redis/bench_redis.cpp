@@ -1,7 +1,8 @@
 // Redis benchmark helpers (prints numbers, asserts nothing; bench/run-redis drives it):
 //   bench_redis fill PORT N         XADD N Symfony-encoded messages of ~200 bytes (pipelined)
 //   bench_redis raw PORT N          the raw hiredis loop messengerd is compared with:
-//                                   XREADGROUP COUNT 20 + one XACK per message, as the transport
+//                                   XREADGROUP COUNT 20, then one XACK of those 20 ids (acks
+//                                   batched as the transport batches them), no decoding
 //   bench_redis latency PORT N RATE dispatch->receive latency through RedisTransport at a
 //                                   steady low rate (p50/p99), an idle consumer waiting in poll()
 #include <hiredis/hiredis.h>
@@ -36,7 +37,7 @@ redisContext* connect(int port) {
 std::string message(long i) {
   std::string pad(120, 'x');
   std::string json = R"({"body":"{\"id\":\"m)" + std::to_string(i) + R"(\",\"pad\":\")" + pad +
-                     R"(\"}","headers":{"type":"App\\Message\\TestBehaviour","Content-Type":"application\/json"}})";
+                     R"(\"}","headers":{"type":"App\\Message\\Noop","Content-Type":"application\/json"}})";
   return "s:" + std::to_string(json.size()) + ":\"" + json + "\";";
 }
 
@@ -71,11 +72,15 @@ int raw(int port, long n) {
       break;
     }
     const redisReply* entries = r->element[0]->element[1];
+    std::vector<const char*> argv{"XACK", "messages", "symfony"};
+    std::vector<std::size_t> lengths{4, 8, 7};
     for (std::size_t i = 0; i < entries->elements; ++i) {
       const redisReply* id = entries->element[i]->element[0];
-      freeReplyObject(redisCommand(c, "XACK messages symfony %b", id->str, id->len));
+      argv.push_back(id->str);
+      lengths.push_back(id->len);
       ++done;
     }
+    freeReplyObject(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
     freeReplyObject(r);
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();

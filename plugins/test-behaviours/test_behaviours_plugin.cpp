@@ -13,7 +13,9 @@
 //   {"id":"x","stop_worker":true}      handled, then the worker stops
 //   {"id":"x","dispatch_type":"T","dispatch_body":"{...}"}  dispatches T after it succeeded
 //
-// App\Message\TestBatch is handled by a batch handler (batches of 3). Every outcome is appended
+// App\Message\Noop is handled by a handler that does nothing at all (benchmarks: the cost of
+// messengerd itself, without reading the body). App\Message\TestBatch is handled by a batch
+// handler (batches of 3). Every outcome is appended
 // to the journal file (option `journal`, else $MESSENGERD_TEST_JOURNAL) as one line
 // "handled|failed <id> <redelivery_count> <transport>", written with a single O_APPEND write
 // so concurrent workers never interleave lines.
@@ -73,6 +75,8 @@ class TestBehavioursPlugin final : public messengerd::sdk::Plugin {
     host.declare_type(kBatch, {"App\\Message\\TestMessageInterface"});
     host.handle({.name = "test_behaviours.behave", .types = {kBehaviour}},
                 [this](const Message& m) { return behave(m); });
+    host.handle({.name = "test_behaviours.noop", .types = {"App\\Message\\Noop"}},
+                [](const Message&) { return Outcome::ok(); });
     host.handle_batch({.name = "test_behaviours.batch", .types = {kBatch}, .batch_size = 3},
                       [this](std::span<const Message> batch) { return behave_batch(batch); });
     // A middleware to reference from buses.<bus>.middleware: it refuses marked messages

@@ -156,7 +156,7 @@ void Application::set_outbox(bus::Outbox& outbox) {
 
 core::Handler* Application::batch_handler_for(const core::Envelope& envelope, std::string_view transport,
                                               std::string_view forced_bus) {
-  auto selected = handlers_->select(envelope.type(), bus_for(envelope, forced_bus).name(), transport);
+  const auto& selected = handlers_->select(envelope.type(), bus_for(envelope, forced_bus).name(), transport);
   if (selected.size() == 1 && selected.front()->spec().batch_size > 1) return selected.front();
   return nullptr;
 }

@@ -30,7 +30,7 @@ core::HandlerOutcome combine_failures(const std::vector<std::pair<std::string, c
 }
 
 void HandleMessageMiddleware::handle(BusContext& context, const Next& next) {
-  auto selected = handlers_.select(context.envelope.type(), bus_name_, context.received_from);
+  const auto& selected = handlers_.select(context.envelope.type(), bus_name_, context.received_from);
   if (selected.empty()) {
     if (!allow_no_handlers_) {
       context.outcome = core::HandlerOutcome::failure(

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serializer/flat_json_reader.hpp"
+
 namespace messengerd::serializer {
 
 namespace {
@@ -116,6 +118,7 @@ std::string php_json_headers(const Headers& headers) {
 }
 
 core::Result<Headers> parse_headers_json(std::string_view json) {
+  if (Headers headers; FlatJsonReader(json).read_string_object(headers)) return headers;
   auto parsed = nlohmann::ordered_json::parse(json, nullptr, false);
   if (!parsed.is_discarded() && parsed.is_array() && parsed.empty()) return Headers{};  // PHP's empty array
   if (parsed.is_discarded() || !parsed.is_object()) {
@@ -137,6 +140,7 @@ std::string php_json_envelope(const EncodedEnvelope& encoded) {
 }
 
 core::Result<EncodedEnvelope> parse_envelope_json(std::string_view json) {
+  if (EncodedEnvelope fast; FlatJsonReader(json).read_envelope(fast.body, fast.headers)) return fast;
   auto parsed = nlohmann::ordered_json::parse(json, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return std::unexpected(decode_error("the encoded envelope is not a JSON object"));

@@ -53,6 +53,16 @@ class Keepalive {
   virtual core::Status keepalive(const ReceivedMessage& message) = 0;
 };
 
+// Transports that hand out prefetched messages can take one back that the worker fetched
+// ahead but never started handling (it is stopping): the next get() returns it again and
+// shutdown releases it with the rest of the prefetch buffer, so nothing waits for a
+// redelivery timeout. The worker fetches ahead (handle-ahead window) only from such transports.
+class Returnable {
+ public:
+  virtual ~Returnable() = default;
+  virtual void give_back(ReceivedMessage message) = 0;
+};
+
 // Connections that must be serviced while a handler runs (AMQP heartbeats: a broker drops a
 // silent connection after two missed intervals, and with it the in-flight message). The loop
 // thread calls heartbeat() at least every heartbeat_interval() while it waits for a handler.

@@ -31,9 +31,16 @@ struct Worker::Pending {
   std::string effective_receiver;  // the original receiver for messages from a failure transport
   std::vector<std::pair<std::string, core::Envelope>> dispatched;  // to send before the ack
   std::chrono::steady_clock::duration took{};
+  bool skipped = false;  // the worker was stopping before the handler thread reached it
 };
 
 namespace {
+
+// How many messages the loop thread posts to the handler thread ahead of the one being
+// handled. The handler thread then goes from one message to the next without sleeping, and
+// the loop thread acks, fetches and decodes meanwhile: two thread wake-ups per window instead
+// of per message. Handling stays one at a time, in order; acks still follow each success.
+constexpr std::size_t kHandleAhead = 16;
 
 double unit_random() {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -65,6 +72,8 @@ std::vector<std::string> Worker::validate() const {
 }
 
 void Worker::request_stop(std::string reason) {
+  // Messages posted ahead that the handler thread has not started are not handled any more.
+  cancel_ahead_.store(true, std::memory_order_release);
   if (!stop_) {
     stop_ = true;
     stop_reason_ = std::move(reason);
@@ -204,6 +213,14 @@ int Worker::run() {
 }
 
 bool Worker::fetch_and_handle() {
+  auto next = fetch_next();
+  if (!next) return false;
+  // After a message, start again from the first receiver (Symfony's order).
+  handle(*next->receiver, std::move(next->message));
+  return true;
+}
+
+std::optional<Worker::Fetched> Worker::fetch_next() {
   for (const auto& receiver : receivers_) {
     auto fetched = receiver.transport->get(1);
     if (!fetched) {
@@ -211,13 +228,19 @@ bool Worker::fetch_and_handle() {
       continue;
     }
     if (fetched->empty()) continue;
-    for (auto& message : *fetched) {
-      handle(receiver, std::move(message));
-      if (stop_) break;
-    }
-    return true;  // after one receiver delivered, start again from the first (Symfony's order)
+    return Fetched{&receiver, std::move(fetched->front())};
   }
-  return false;
+  return std::nullopt;
+}
+
+std::size_t Worker::window_capacity() const {
+  // Plugin listeners must see each message's events in order (received, handled, received...),
+  // and only transports that can take a message back allow fetching ahead of a stop.
+  if (!plugin_listeners_.empty()) return 1;
+  for (const auto& r : receivers_) {
+    if (dynamic_cast<transport::Returnable*>(r.transport) == nullptr) return 1;
+  }
+  return kHandleAhead;
 }
 
 void Worker::wait_idle() {
@@ -266,26 +289,103 @@ void Worker::handle(const ReceiverBinding& receiver, transport::ReceivedMessage 
     return;
   }
 
+  post_ahead(receiver, std::move(message), retries);
+  drain_window();
+}
+
+void Worker::post_ahead(const ReceiverBinding& receiver, transport::ReceivedMessage message, int retries) {
   auto pending = std::make_shared<Pending>();
-  auto envelope = message.envelope;
-  auto forced_bus = options_.bus;
-  auto transport_name = receiver.name;
-  auto id = message.id;
+  auto& entry = window_.emplace_back(Ahead{&receiver, std::move(message), pending, retries});
+  // The job reads the message in place: the entry stays put until the job is done.
+  const core::Envelope* envelope = &entry.message.envelope;
+  const std::string* id = &entry.message.id;
+  const std::string* transport_name = &receiver.name;
+  const auto& forced_bus = options_.bus;
   const bool reset = options_.reset;
-  handler_thread_->post([this, pending, envelope = std::move(envelope), forced_bus, transport_name, id, retries, reset] {
+  handler_thread_->post([this, pending, envelope, id, transport_name, &forced_bus, retries, reset] {
+    if (cancel_ahead_.load(std::memory_order_acquire)) {
+      pending->skipped = true;
+      pending->done.store(true, std::memory_order_release);
+      return;
+    }
     auto start = Clock::now();
-    auto& bus = env_.bus_for(envelope, forced_bus);
-    auto context = bus.handle_received(envelope, transport_name, id, retries);
+    auto& bus = env_.bus_for(*envelope, forced_bus);
+    auto context = bus.handle_received(*envelope, *transport_name, *id, retries);
     pending->envelope = std::move(context.envelope);
     pending->outcome = std::move(context.outcome);
     pending->effective_receiver = context.received_from;
     pending->dispatched = outbox_->take();
     if (reset) env_.reset_plugins();
     pending->took = Clock::now() - start;
+    // A failure, a stop request or a limit may stop the worker (--failure-limit, stop_worker,
+    // --memory-limit, --time-limit): the messages posted after this one wait until the loop
+    // thread has decided (they are skipped and given back, then fetched again if it goes on).
+    // Limits checked after each message are checked here too, so that nothing runs past them.
+    const bool over_memory = options_.memory_limit && util::resident_set_bytes() > *options_.memory_limit;
+    const bool out_of_time = options_.time_limit && time_left()->count() == 0;
+    if (!pending->outcome.ok() || pending->outcome.stop_worker || flags_.stop_requested.load() || over_memory ||
+        out_of_time) {
+      cancel_ahead_.store(true, std::memory_order_release);
+    }
     pending->done.store(true, std::memory_order_release);
   });
-  wait_for(pending->done, {{&receiver, &message}});
-  finish(receiver, message, *pending);
+}
+
+void Worker::top_up_window() {
+  const std::size_t capacity = window_capacity();
+  while (!stop_ && !held_ && window_.size() < capacity) {
+    // Never post more than --limit leaves room for.
+    if (options_.limit && stats_.handled + stats_.failed + window_.size() >= *options_.limit) return;
+    auto next = fetch_next();
+    if (!next) return;
+    auto& message = next->message;
+    if (message.decode_error || env_.batch_handler_for(message.envelope, next->receiver->name, options_.bus)) {
+      held_ = std::move(next);  // handled on its own once the window is empty, in order
+      return;
+    }
+    ++stats_.received;
+    const int retries = serializer::retry_count(message.envelope);
+    core::MessageView view{&message.envelope, next->receiver->name, message.id, retries};
+    emit(core::WorkerEventKind::message_received, &view);
+    post_ahead(*next->receiver, std::move(message), retries);
+  }
+}
+
+void Worker::drain_window() {
+  std::vector<Fetched> skipped;
+  InFlight in_flight;
+  while (!window_.empty()) {
+    if (!cancel_ahead_.load(std::memory_order_acquire)) top_up_window();
+    in_flight.clear();
+    for (const auto& e : window_) in_flight.emplace_back(e.receiver, &e.message);
+    wait_for(window_.front().pending->done, in_flight);
+    Ahead done = std::move(window_.front());
+    window_.pop_front();
+    if (done.pending->skipped) {
+      --stats_.received;
+      skipped.push_back(Fetched{done.receiver, std::move(done.message)});
+      continue;
+    }
+    util::LogScope scope({done.receiver->name, done.message.envelope.type(), done.message.id, done.retries, std::nullopt});
+    finish(*done.receiver, done.message, *done.pending);
+  }
+  // Skipped messages (and one held back after them) go back to their transport, newest first
+  // so that its buffer keeps the original order; the next fetch returns them again.
+  if (held_ && (stop_ || !skipped.empty())) {
+    skipped.push_back(std::move(*held_));
+    held_.reset();
+  }
+  for (auto it = skipped.rbegin(); it != skipped.rend(); ++it) {
+    if (auto* returnable = dynamic_cast<transport::Returnable*>(it->receiver->transport)) {
+      returnable->give_back(std::move(it->message));
+    }
+  }
+  if (!stop_) cancel_ahead_.store(false, std::memory_order_release);
+  if (held_) {
+    auto next = std::move(*held_);
+    held_.reset();
+    handle(*next.receiver, std::move(next.message));
+  }
 }
 
 bool Worker::flush_batches() {

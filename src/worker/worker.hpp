@@ -9,6 +9,7 @@
 // stored. If that store fails, the original is left unacked for the transport to redeliver.
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <cstdint>
 #include <memory>
@@ -59,8 +60,24 @@ class Worker {
 
  private:
   struct Pending;
+  struct Fetched {
+    const ReceiverBinding* receiver;
+    transport::ReceivedMessage message;
+  };
+  // Posted to the handler thread, in order, not finished yet (the handle-ahead window).
+  struct Ahead {
+    const ReceiverBinding* receiver;
+    transport::ReceivedMessage message;
+    std::shared_ptr<Pending> pending;
+    int retries = 0;
+  };
   bool fetch_and_handle();
+  std::optional<Fetched> fetch_next();  // the first receiver (in order) with a message
   void handle(const ReceiverBinding& receiver, transport::ReceivedMessage message);
+  void post_ahead(const ReceiverBinding& receiver, transport::ReceivedMessage message, int retries);
+  void top_up_window();
+  void drain_window();
+  std::size_t window_capacity() const;
   void finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending);
   void handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message, core::Envelope handled,
                       const core::HandlerOutcome& outcome, const std::string& effective_receiver,
@@ -101,6 +118,9 @@ class Worker {
     const ReceiverBinding* receiver;
     transport::ReceivedMessage message;
   };
+  std::deque<Ahead> window_;           // deque: elements keep their address while others come and go
+  std::optional<Fetched> held_;        // fetched during top-up, must be handled on its own
+  std::atomic<bool> cancel_ahead_{false};  // stopping: posted messages not started are skipped
   // Messages waiting for their batch handler, unacked (flushed when full, idle or stopping).
   std::map<core::Handler*, std::vector<BatchEntry>> batches_;
 };

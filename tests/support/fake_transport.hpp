@@ -12,7 +12,8 @@
 
 namespace messengerd::testing {
 
-class FakeTransport final : public transport::Transport, public transport::Keepalive, public transport::Heartbeat {
+class FakeTransport final : public transport::Transport, public transport::Keepalive, public transport::Heartbeat,
+                            public transport::Returnable {
  public:
   explicit FakeTransport(std::string name) : Transport(std::move(name)) {}
 
@@ -45,12 +46,16 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
     return {};
   }
 
+  void give_back(transport::ReceivedMessage m) override {
+    given_back.push_back(m.id);
+    queue.push_front(std::move(m.envelope));
+  }
   std::optional<std::chrono::milliseconds> heartbeat_interval() const override { return heartbeat_every; }
   void heartbeat() override { ++heartbeats; }
 
   std::deque<core::Envelope> queue;  // what get() returns next
   std::vector<core::Envelope> sent;
-  std::vector<std::string> acked, rejected, keepalives;
+  std::vector<std::string> acked, rejected, keepalives, given_back;
   bool fail_sends = false;
   bool deliver_sent = false;  // sent messages become receivable (retries loop back)
   std::optional<std::chrono::milliseconds> heartbeat_every;  // nullopt: no heartbeats wanted

@@ -359,6 +359,11 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
   return out;
 }
 
+void RedisTransport::give_back(ReceivedMessage message) {
+  handed_out_.erase(message.id);
+  buffer_.push_front(std::move(message));
+}
+
 Readiness RedisTransport::readiness() {
   Readiness r;
   const auto now = Clock::now();

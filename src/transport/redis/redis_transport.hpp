@@ -23,6 +23,7 @@ namespace messengerd::transport::redis {
 
 class RedisTransport final : public Transport,
                              public MessageCountAware,
+                             public Returnable,
                              public Listable,
                              public Setupable,
                              public Keepalive {
@@ -34,6 +35,7 @@ class RedisTransport final : public Transport,
   core::Result<std::string> send(const core::Envelope& envelope) override;
   core::Result<std::vector<ReceivedMessage>> get(std::size_t max_messages) override;
   core::Status ack(const ReceivedMessage& message) override;
+  void give_back(ReceivedMessage message) override;  // back to the front of the prefetch buffer
   core::Status reject(const ReceivedMessage& message) override;
   Readiness readiness() override;
   void on_readable() override;

@@ -242,6 +242,11 @@ core::Result<std::vector<ReceivedMessage>> SqliteTransport::get(std::size_t max_
   return out;
 }
 
+void SqliteTransport::give_back(ReceivedMessage message) {
+  handed_out_.erase(message.id);
+  buffer_.push_front(std::move(message));
+}
+
 core::Status SqliteTransport::claim_rows(std::size_t max_messages) {
   if (gets_since_plan_++ % kGetsPerPlanRefresh == 0) {
     if (auto s = choose_plans(); !s) return s;

@@ -41,6 +41,7 @@ namespace messengerd::transport::sqlite {
 
 class SqliteTransport final : public Transport,
                               public MessageCountAware,
+                              public Returnable,
                               public Listable,
                               public QueueReceiver,
                               public Setupable,
@@ -61,6 +62,7 @@ class SqliteTransport final : public Transport,
   // Each envelope gets a TransportMessageIdStamp(row id), as Symfony's Doctrine receiver adds.
   core::Result<std::vector<ReceivedMessage>> get(std::size_t max_messages) override;
   core::Status ack(const ReceivedMessage& message) override;     // DELETE by id
+  void give_back(ReceivedMessage message) override;  // back to the front of the prefetch buffer
   core::Status reject(const ReceivedMessage& message) override;  // DELETE by id
   // inotify fd on the database files; max_wait until the earliest delayed message is due or the
   // oldest delivery expires.

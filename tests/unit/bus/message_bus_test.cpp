@@ -63,6 +63,19 @@ struct BusFixture : ::testing::Test {
   std::unique_ptr<routing::Router> router;
 };
 
+TEST_F(BusFixture, HandlerSelectionIsRememberedAndForgottenWhenAHandlerIsAdded) {
+  add("first", {"App\\Sms"});
+  const auto& once = registry.select("App\\Sms", "messenger.bus.default", "async");
+  const auto& twice = registry.select("App\\Sms", "messenger.bus.default", "async");
+  EXPECT_EQ(&once, &twice);
+  ASSERT_EQ(once.size(), 1u);
+  EXPECT_TRUE(registry.select("App\\Other", "messenger.bus.default", "async").empty());
+  add("second", {"App\\Sms"}, nullptr, 5);
+  const auto& after = registry.select("App\\Sms", "messenger.bus.default", "async");
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after.front()->spec().name, "second");
+}
+
 TEST_F(BusFixture, DefaultMiddlewareRunInSymfonysOrder) {
   std::vector<std::string> mw_log;
   BusOptions options;

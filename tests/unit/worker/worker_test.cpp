@@ -252,6 +252,52 @@ TEST_F(WorkerFixture, KeepaliveIsSentWhileAHandlerRuns) {
   EXPECT_GE(env.t("async").keepalives.size(), 2u);
 }
 
+// The handle-ahead window (docs/worker.md): fast handlers get the next message without a
+// thread wake-up, but stopping, limits and failures behave as if messages came one by one.
+TEST_F(WorkerFixture, StoppingGivesBackWhatWasFetchedAheadInOrder) {
+  std::vector<std::string> seen;
+  add("stopper", [&](const core::MessageView& m) {
+    seen.push_back(m.envelope->body());
+    auto o = core::HandlerOutcome::success();
+    o.stop_worker = true;
+    return o;
+  });
+  enqueue(6);
+  make({}).run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"{\"n\":0}"}));
+  EXPECT_EQ(env.t("async").acked.size(), 1u);
+  ASSERT_EQ(env.t("async").queue.size(), 5u);
+  EXPECT_EQ(env.t("async").queue.front().body(), "{\"n\":1}");
+  EXPECT_EQ(env.t("async").queue.back().body(), "{\"n\":5}");
+}
+
+TEST_F(WorkerFixture, TheLimitIsNeverFetchedPast) {
+  add("fast", [](const core::MessageView&) { return core::HandlerOutcome::success(); });
+  enqueue(40);
+  WorkerOptions options;
+  options.limit = 3;
+  make(options).run();
+  EXPECT_EQ(env.t("async").acked.size(), 3u);
+  EXPECT_EQ(env.t("async").queue.size(), 37u);
+  EXPECT_TRUE(env.t("async").given_back.empty());
+}
+
+TEST_F(WorkerFixture, MessagesAreHandledOneByOneInOrderAcrossFailures) {
+  std::vector<std::string> seen;
+  add("picky", [&](const core::MessageView& m) {
+    seen.push_back(m.envelope->body());
+    if (m.envelope->body() == "{\"n\":2}") return core::HandlerOutcome::failure(core::OutcomeKind::unrecoverable, "no");
+    return core::HandlerOutcome::success();
+  });
+  enqueue(30);
+  WorkerOptions options;
+  options.limit = 30;
+  make(options).run();
+  ASSERT_EQ(seen.size(), 30u);
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], "{\"n\":" + std::to_string(i) + "}");
+  EXPECT_EQ(env.t("async").acked.size(), 29u);
+}
+
 TEST_F(WorkerFixture, TransportHeartbeatsAreServicedWhileAHandlerRuns) {
   add("slow", [](const core::MessageView&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(120));
