@@ -293,6 +293,7 @@ pass "Symfony redeclared messengerd's exchange, queue, binding, delay and retry 
 
 php_consume b-consume "$port" md_first 6
 out=$tmp/b-consume.out
+sed 's/^/     /' "$out"  # what Symfony decoded, for the log
 expect_line "$out" "^consumed TestBehaviour md-flaky redelivery=1 stamps=[^ ]*RedeliveryStamp.* queue=md_first content_type=application/json delivery_mode=2 dead_lettered=yes .*bytes=same$" \
   "PHP's Worker consuming messengerd's retry (RedeliveryStamp 1, out of the retry queue)"
 expect_line "$out" "^consumed TestBehaviour md-plain redelivery=0 .* content_type=application/json delivery_mode=2 dead_lettered=no .*bytes=same$" \

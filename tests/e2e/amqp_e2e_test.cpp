@@ -120,15 +120,18 @@ TEST_F(AmqpE2e, AKilledWorkersMessageIsHandledByAnotherWorker) {
 
 TEST_F(AmqpE2e, ABrokerRestartMidConsumeLosesNothing) {
   write_amqp_config("sqlite:///queue.db?queue_name=failed");
-  constexpr int kBefore = 40, kAfter = 10;
-  for (int i = 0; i < kBefore; ++i) dispatch(R"({"id":"m)" + std::to_string(i) + R"(","sleep_ms":20})");
+  constexpr int kBefore = 60, kAfter = 10;
+  for (int i = 0; i < kBefore; ++i) dispatch(R"({"id":"m)" + std::to_string(i) + R"(","sleep_ms":50})");
   auto worker = start({"consume", "async", "--sleep", "0.1"});
   ASSERT_TRUE(await([&] { return journal_count("handled") >= 10; })) << worker->err();
   // A graceful broker stop keeps the durable queue and its persistent messages; deliveries not
   // acked when the connection dropped are ready again after the restart. Acks lost with the
   // connection make some messages come twice: at least once, never lost.
   server.stop();
+  // Mid-consume: the worker has at most its prefetch (20) in hand and cannot get the rest.
+  ASSERT_LT(distinct_handled(), static_cast<std::size_t>(kBefore)) << "the worker finished before the broker stopped";
   server.start();
+  EXPECT_TRUE(await([&] { return worker->err().find("reconnected") != std::string::npos; }, seconds(30))) << worker->err();
   for (int i = 0; i < kAfter; ++i) dispatch(R"({"id":"n)" + std::to_string(i) + R"("})");
   EXPECT_TRUE(await([&] { return distinct_handled() == kBefore + kAfter; }, seconds(60)))
       << distinct_handled() << "\n" << worker->err();
@@ -137,7 +140,24 @@ TEST_F(AmqpE2e, ABrokerRestartMidConsumeLosesNothing) {
   EXPECT_EQ(worker->wait(), 0) << worker->err();
   EXPECT_EQ(journal_count("failed"), 0u) << read_file(journal);
   const std::string log = worker->err();
+  std::size_t outages = 0;
+  for (auto at = log.find("reconnecting with backoff"); at != std::string::npos; at = log.find("reconnecting with backoff", at + 1)) ++outages;
+  EXPECT_EQ(outages, 1u) << log;  // logged once per outage, not once per attempt
   EXPECT_EQ(log.find("guest:guest"), std::string::npos) << log;  // the password never reaches the log
+}
+
+TEST_F(AmqpE2e, AHandlerLongerThanTheHeartbeatTimeoutIsAckedOnce) {
+  // heartbeat=1: the broker closes a connection it heard nothing from for ~2 s (two missed
+  // heartbeats). The handler runs 6 s, 3x that; the worker's loop thread sends the heartbeats
+  // meanwhile, so the connection and the unacked delivery survive and the ack goes through.
+  write_amqp_config("sqlite:///queue.db?queue_name=failed", "?heartbeat=1");
+  dispatch(R"({"id":"slow","sleep_ms":6000})");
+  auto r = messengerd({"consume", "async", "--limit", "1", "--time-limit", "30"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(journal_lines(), std::vector<std::string>{"handled slow 0 async"});
+  EXPECT_EQ(broker.ready(exchange), 0);  // acked: a dropped connection would have put it back
+  EXPECT_EQ(r.err.find(" error "), std::string::npos) << r.err;    // no lost connection, no failed ack
+  EXPECT_EQ(r.err.find(" warning "), std::string::npos) << r.err;
 }
 
 TEST_F(AmqpE2e, SetupTransportsDeclaresAndStatsCountsPerQueue) {
