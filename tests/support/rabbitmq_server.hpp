@@ -2,8 +2,8 @@
 // A real rabbitmq-server for integration tests, entirely private to the test process:
 // its own node name, AMQP port, distribution port and epmd (on its own port, so a system epmd
 // is never shared), its database, logs, config, enabled-plugins file and Erlang cookie (HOME)
-// under a temp dir, no plugins. Started as a process group; stop() terminates the group
-// (graceful, then SIGKILL) and the destructor removes the dir.
+// under a temp dir, no plugins. Started as one process group with a watchdog shell; stop()
+// kills the group and the destructor removes the dir.
 //
 // Start-up costs ~10-30 s (Erlang boot + a fresh Mnesia), so a test binary shares ONE broker:
 // shared_rabbitmq() starts it lazily and stops it at exit; tests isolate themselves with
@@ -111,13 +111,6 @@ class Child {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  // SIGTERM to the group, then SIGKILL to what is left of it after `grace`.
-  void terminate_group(std::chrono::milliseconds grace) {
-    if (pid_ <= 0) return;
-    ::kill(-pid_, SIGTERM);
-    wait(grace);
-    kill_group();
-  }
   void kill_group() {
     if (pid_ <= 0) return;
     ::kill(-pid_, SIGKILL);  // the group: erl's helpers (erl_child_setup, inet_gethost) too
@@ -173,11 +166,14 @@ class RabbitMqServer {
 
   void start() {
     auto begin = std::chrono::steady_clock::now();
-    epmd_ = std::make_unique<rabbitmq_detail::Child>(
-        std::vector<std::string>{epmd_binary(), "-port", std::to_string(epmd_port_), "-address", "127.0.0.1"}, env(),
-        dir_ / "epmd.log");
-    server_ = std::make_unique<rabbitmq_detail::Child>(
-        std::vector<std::string>{"/usr/lib/rabbitmq/bin/rabbitmq-server"}, env(), dir_ / "server.log");
+    // One process group: a shell that runs epmd and the broker and kills the group when the
+    // test process is gone (a crashed or killed test leaves no broker behind).
+    const std::string script = "'" + epmd_binary() + "' -port " + std::to_string(epmd_port_) +
+                               " -address 127.0.0.1 & /usr/lib/rabbitmq/bin/rabbitmq-server & c=$!; "
+                               "while kill -0 " + std::to_string(::getpid()) +
+                               " 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 1; done; kill -KILL 0";
+    server_ = std::make_unique<rabbitmq_detail::Child>(std::vector<std::string>{"/bin/sh", "-c", script}, env(),
+                                                       dir_ / "server.log");
     auto deadline = begin + std::chrono::seconds(120);
     while (!answers_amqp(port_)) {
       if (server_->wait(std::chrono::milliseconds(0))) {
@@ -191,12 +187,11 @@ class RabbitMqServer {
     last_start_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin);
   }
 
-  // Graceful stop (SIGTERM makes the script run a clean shutdown), SIGKILL after 20 s.
+  // Kills the broker and its epmd (the whole group) at once, like a crash: what the broker
+  // confirmed is on disk and there after start(). A graceful stop would cost seconds.
   void stop() {
-    if (server_) server_->terminate_group(std::chrono::seconds(20));
+    if (server_) server_->kill_group();
     server_.reset();
-    if (epmd_) epmd_->kill_group();
-    epmd_.reset();
   }
 
   // Runs rabbitmqctl against this node; returns its stdout+stderr. Throws on a failed call
@@ -318,7 +313,6 @@ class RabbitMqServer {
   int epmd_port_;
   int tls_port_;
   std::string node_;
-  std::unique_ptr<rabbitmq_detail::Child> epmd_;
   std::unique_ptr<rabbitmq_detail::Child> server_;
   std::chrono::milliseconds last_start_{0};
 };
