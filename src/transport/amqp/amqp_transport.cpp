@@ -48,20 +48,21 @@ core::Status AmqpTransport::may_connect() const {
   return {};
 }
 
-core::Error AmqpTransport::on_error(core::Error error, bool connect_failed) {
-  if (!consumer_.connected()) {
+core::Error AmqpTransport::on_error(core::Error error, const Connection& failed, bool connect_failed) {
+  // A broker refusal or an unconfirmed publish leaves a working connection: no outage.
+  if (failed.connected()) return error;
+  if (&failed == &consumer_) {
     // Deliveries of a lost channel are redelivered by the broker; their tags are void.
     incoming_.clear();
     consumer_tags_.clear();
     // The publisher's connection went the same way (broker restart, connections closed by an
     // operator) but, idle, it would only notice at the next publish: reopen it then, quietly.
-    publisher_.close();
+    if (!connect_failed) publisher_.close();
   }
   if (!publisher_.connected()) {
     delay_exchange_declared_ = false;
     delay_queues_declared_.clear();
   }
-  if (publisher_.connected() && consumer_.connected()) return error;
   const auto now = Clock::now();
   if (connect_failed) {
     backoff_ = backoff_.count() == 0 ? milliseconds(100) : std::min(backoff_ * 2, milliseconds(10000));
@@ -101,11 +102,11 @@ core::Status AmqpTransport::declare_topology(Connection& connection) {
 core::Status AmqpTransport::ensure_publisher() {
   if (publisher_.connected()) return {};
   if (auto ok = may_connect(); !ok) return ok;
-  if (auto ok = publisher_.open(true); !ok) return std::unexpected(on_error(ok.error(), true));
+  if (auto ok = publisher_.open(true); !ok) return std::unexpected(on_error(ok.error(), publisher_, true));
   delay_exchange_declared_ = false;
   delay_queues_declared_.clear();
   if (settings_.auto_setup) {
-    if (auto ok = declare_topology(publisher_); !ok) return std::unexpected(on_error(ok.error(), true));
+    if (auto ok = declare_topology(publisher_); !ok) return std::unexpected(on_error(ok.error(), publisher_, true));
   }
   on_connected();
   return {};
@@ -116,15 +117,15 @@ core::Status AmqpTransport::ensure_consumer() {
   if (auto ok = may_connect(); !ok) return ok;
   incoming_.clear();
   consumer_tags_.clear();
-  if (auto ok = consumer_.open(false); !ok) return std::unexpected(on_error(ok.error(), true));
+  if (auto ok = consumer_.open(false); !ok) return std::unexpected(on_error(ok.error(), consumer_, true));
   ++generation_;
   if (settings_.auto_setup) {
-    if (auto ok = declare_topology(consumer_); !ok) return std::unexpected(on_error(ok.error(), true));
+    if (auto ok = declare_topology(consumer_); !ok) return std::unexpected(on_error(ok.error(), consumer_, true));
   }
-  if (auto ok = consumer_.qos(settings_.prefetch_count); !ok) return std::unexpected(on_error(ok.error(), true));
+  if (auto ok = consumer_.qos(settings_.prefetch_count); !ok) return std::unexpected(on_error(ok.error(), consumer_, true));
   for (const auto& queue : consume_queues_) {
     auto tag = consumer_.consume(queue);
-    if (!tag) return std::unexpected(on_error(tag.error(), true));
+    if (!tag) return std::unexpected(on_error(tag.error(), consumer_, true));
     consumer_tags_.emplace_back(std::move(*tag), queue);
   }
   on_connected();
@@ -134,10 +135,10 @@ core::Status AmqpTransport::ensure_consumer() {
 core::Status AmqpTransport::setup() {
   if (auto ok = ensure_publisher(); !ok) return ok;
   if (!settings_.auto_setup) {
-    if (auto ok = declare_topology(publisher_); !ok) return std::unexpected(on_error(ok.error()));
+    if (auto ok = declare_topology(publisher_); !ok) return std::unexpected(on_error(ok.error(), publisher_));
   }
   if (auto ok = publisher_.declare_exchange(settings_.delay.exchange_name, "direct", kFlagDurable, {}); !ok) {
-    return std::unexpected(on_error(ok.error()));
+    return std::unexpected(on_error(ok.error(), publisher_));
   }
   delay_exchange_declared_ = true;
   return {};
@@ -222,13 +223,13 @@ core::Result<std::string> AmqpTransport::send(const core::Envelope& envelope) {
     // now: reconnect and publish once more (Symfony retries too). At-least-once: a message whose
     // confirm was lost with the connection may be stored twice.
     auto reopened = publisher_.open(true);
-    if (!reopened) return std::unexpected(on_error(reopened.error(), true));
+    if (!reopened) return std::unexpected(on_error(reopened.error(), publisher_, true));
     delay_exchange_declared_ = false;
     delay_queues_declared_.clear();
     auto declared = settings_.auto_setup ? declare_topology(publisher_) : core::Status{};
     sent = declared ? publish(envelope) : core::Status(std::unexpected(declared.error()));
   }
-  if (!sent) return std::unexpected(on_error(sent.error()));
+  if (!sent) return std::unexpected(on_error(sent.error(), publisher_));
   return std::string();
 }
 
@@ -267,11 +268,11 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
 
 core::Result<std::vector<ReceivedMessage>> AmqpTransport::get(std::size_t max_messages) {
   if (auto ok = ensure_consumer(); !ok) return std::unexpected(ok.error());
-  if (auto ok = consumer_.poll(incoming_); !ok) return std::unexpected(on_error(ok.error()));
+  if (auto ok = consumer_.poll(incoming_); !ok) return std::unexpected(on_error(ok.error(), consumer_));
   // An idle worker wakes at least every heartbeat/2: keep the publisher's connection alive too.
   if (publisher_.connected()) {
     std::deque<Delivery> none;
-    if (auto ok = publisher_.poll(none); !ok) on_error(ok.error());
+    if (auto ok = publisher_.poll(none); !ok) on_error(ok.error(), publisher_);
   }
   std::vector<ReceivedMessage> out;
   while (out.size() < max_messages && !incoming_.empty()) {
@@ -298,7 +299,7 @@ core::Status AmqpTransport::ack(const ReceivedMessage& message) {
                   message.id);
     return {};
   }
-  if (auto ok = consumer_.ack(message.tag & kDeliveryTagMask); !ok) return std::unexpected(on_error(ok.error()));
+  if (auto ok = consumer_.ack(message.tag & kDeliveryTagMask); !ok) return std::unexpected(on_error(ok.error(), consumer_));
   return {};
 }
 
@@ -308,7 +309,7 @@ core::Status AmqpTransport::reject(const ReceivedMessage& message) {
                   message.id);
     return {};
   }
-  if (auto ok = consumer_.nack(message.tag & kDeliveryTagMask, false); !ok) return std::unexpected(on_error(ok.error()));
+  if (auto ok = consumer_.nack(message.tag & kDeliveryTagMask, false); !ok) return std::unexpected(on_error(ok.error(), consumer_));
   return {};
 }
 
@@ -342,11 +343,11 @@ std::optional<std::chrono::milliseconds> AmqpTransport::heartbeat_interval() con
 void AmqpTransport::heartbeat() {
   // Reads what arrived (deliveries are kept for get(), not lost) and sends heartbeats when due.
   if (consumer_.connected()) {
-    if (auto ok = consumer_.poll(incoming_); !ok) on_error(ok.error());
+    if (auto ok = consumer_.poll(incoming_); !ok) on_error(ok.error(), consumer_);
   }
   if (publisher_.connected()) {
     std::deque<Delivery> none;
-    if (auto ok = publisher_.poll(none); !ok) on_error(ok.error());
+    if (auto ok = publisher_.poll(none); !ok) on_error(ok.error(), publisher_);
   }
 }
 
@@ -355,7 +356,7 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> AmqpTransport::q
   std::vector<std::pair<std::string, std::int64_t>> counts;
   for (const auto& q : settings_.queues) {
     auto count = publisher_.declare_queue(q.name, q.flags, q.arguments, true);
-    if (!count) return std::unexpected(on_error(count.error()));
+    if (!count) return std::unexpected(on_error(count.error(), publisher_));
     counts.emplace_back(q.name, static_cast<std::int64_t>(*count));
   }
   return counts;

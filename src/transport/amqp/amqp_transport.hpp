@@ -76,7 +76,7 @@ class AmqpTransport final : public Transport,
   // A failed call: when it cost a connection, starts (or continues) the outage, logged once.
   // Only a failed connect delays the next attempt (capped exponential backoff): a connection
   // found lost is reopened at once.
-  core::Error on_error(core::Error error, bool connect_failed = false);
+  core::Error on_error(core::Error error, const Connection& failed, bool connect_failed = false);
   void on_connected();
   core::Status declare_topology(Connection& connection);
   core::Status declare_delay_queue(const std::string& name, std::int64_t delay_ms, const std::string& routing_key,

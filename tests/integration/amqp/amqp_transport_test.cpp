@@ -211,7 +211,7 @@ TEST(AmqpTransport, SetupDeclaresExactlySymfonysTopology) {
   const auto queues = broker().rabbitmqctl({"-q", "list_queues", "name", "durable", "auto_delete", "exclusive", "arguments"});
   EXPECT_NE(queues.find(q + "\ttrue\tfalse\tfalse\t[{\"x-max-priority\",5}]"), std::string::npos) << queues;
   EXPECT_NE(queues.find(delay_queue + "\ttrue\tfalse\tfalse\t[{\"x-message-ttl\",60000},{\"x-expires\",70000},"
-                                      "{\"x-dead-letter-exchange\",<<\"" + ex + "\">>},{\"x-dead-letter-routing-key\",<<\"k1\">>}]"),
+                                      "{\"x-dead-letter-exchange\",\"" + ex + "\"},{\"x-dead-letter-routing-key\",\"k1\"}]"),
             std::string::npos)
       << queues;
 
