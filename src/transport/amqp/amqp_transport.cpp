@@ -267,8 +267,15 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
 }
 
 core::Result<std::vector<ReceivedMessage>> AmqpTransport::get(std::size_t max_messages) {
-  if (auto ok = ensure_consumer(); !ok) return std::unexpected(ok.error());
-  if (auto ok = consumer_.poll(incoming_); !ok) return std::unexpected(on_error(ok.error(), consumer_));
+  using Result = core::Result<std::vector<ReceivedMessage>>;
+  // A lost connection is an outage (logged once, retried after the backoff), not an error for
+  // every poll: the worker just finds nothing and waits (readiness() says how long).
+  auto quiet = [](const core::Error& error) -> Result {
+    if (error.kind == core::ErrorKind::connection) return Result{std::in_place};
+    return std::unexpected(error);
+  };
+  if (auto ok = ensure_consumer(); !ok) return quiet(ok.error());
+  if (auto ok = consumer_.poll(incoming_); !ok) return quiet(on_error(ok.error(), consumer_));
   // An idle worker wakes at least every heartbeat/2: keep the publisher's connection alive too.
   if (publisher_.connected()) {
     std::deque<Delivery> none;

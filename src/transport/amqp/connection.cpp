@@ -356,7 +356,8 @@ core::Status Connection::poll(std::deque<Delivery>& out) {
     }
     if (auto ok = handle_frame(&frame, out); !ok) return ok;
   }
-  if (!partial_active_ && state_ != nullptr) amqp_maybe_release_buffers(state_);
+  // Everything needed was copied out of the decoded frames (a partial delivery too).
+  if (state_ != nullptr) amqp_maybe_release_buffers(state_);
   return {};
 }
 
