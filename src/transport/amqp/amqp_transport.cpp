@@ -68,6 +68,12 @@ core::Error AmqpTransport::on_error(core::Error error, const Connection& failed,
     backoff_ = backoff_.count() == 0 ? milliseconds(100) : std::min(backoff_ * 2, milliseconds(10000));
     next_connect_attempt_ = now + backoff_;
   }
+  if (error.kind != core::ErrorKind::connection) {
+    // A refusal (PRECONDITION_FAILED, ACCESS_REFUSED on a queue...): the broker is there but
+    // says no; each attempt says why. The channel is gone, so the next call reconnects.
+    spdlog::error("transport \"{}\" ({}): {}", name(), settings_.redacted_dsn, error.message);
+    return error;
+  }
   if (!outage_logged_) {
     spdlog::error("transport \"{}\" ({}): {}; reconnecting{} (logged once per outage)", name(), settings_.redacted_dsn,
                   error.message, connect_failed ? " with backoff" : "");
