@@ -18,6 +18,9 @@ constexpr std::uint64_t kDeliveryTagMask = (std::uint64_t{1} << kGenerationShift
 // redeclaring renews it, so a queue declared longer ago than this is declared again before a
 // publish: the message always finds a queue that lives at least its delay.
 constexpr milliseconds kDelayQueueLease{5000};
+// Keys of the received stamp's JSON for a message's properties and its own headers.
+const std::string kPropertyPrefix = "property.";
+const std::string kHeaderPrefix = "header.";
 
 std::string header_value(const serializer::Headers& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
@@ -204,6 +207,16 @@ core::Status AmqpTransport::publish(const core::Envelope& envelope) {
   const std::string key = routing_key.value_or("");
 
   Outgoing out;
+  serializer::Headers properties;
+  serializer::Headers extra_headers;
+  if (received) {
+    for (const auto& [k, v] : *received) {
+      if (k.starts_with(kPropertyPrefix)) properties.emplace_back(k.substr(kPropertyPrefix.size()), v);
+      if (k.starts_with(kHeaderPrefix)) extra_headers.emplace_back(k.substr(kHeaderPrefix.size()), v);
+    }
+    out.properties = &properties;
+    out.extra_headers = &extra_headers;
+  }
   out.body = encoded.body;
   out.headers = &encoded.headers;
   out.skip_header = "Content-Type";  // travels as the content_type property
@@ -267,8 +280,17 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
     message.decode_error->kind = core::ErrorKind::decode;
     message.decode_error->message = "message " + message.id + " of queue " + message.queue + ": " + message.decode_error->message;
   }
-  message.envelope.add(core::Stamp{std::string(kAmqpReceivedStamp),
-                                   serializer::php_json_headers({{"queueName", message.queue}, {"routingKey", delivery.routing_key}})});
+  // The received stamp keeps what Symfony's AmqpStamp::createFromAmqpEnvelope takes over to a
+  // retried or failed copy: the message's properties and its own AMQP headers (those the
+  // serializer does not write: a producer's custom headers).
+  serializer::Headers received{{"queueName", message.queue}, {"routingKey", delivery.routing_key}};
+  for (auto& [name, value] : delivery.properties) received.emplace_back(kPropertyPrefix + name, std::move(value));
+  for (const auto& [name, value] : encoded.headers) {
+    if (name != "type" && name != "Content-Type" && !name.starts_with(serializer::kStampHeaderPrefix)) {
+      received.emplace_back(kHeaderPrefix + name, value);
+    }
+  }
+  message.envelope.add(core::Stamp{std::string(kAmqpReceivedStamp), serializer::php_json_headers(received)});
   return message;
 }
 

@@ -5,7 +5,9 @@
 #include <amqp_tcp_socket.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -281,17 +283,30 @@ core::Status Connection::publish(const Outgoing& message) {
   if (state_ == nullptr) return std::unexpected(fail(core::ErrorKind::connection, "not connected"));
   // Headers: reuse one entry array (no allocation per message once it is large enough).
   std::size_t count = 0;
+  const std::size_t extra = message.extra_headers != nullptr ? message.extra_headers->size() : 0;
+  const std::size_t own = message.headers != nullptr ? message.headers->size() : 0;
+  const std::size_t needed = (extra + own) * sizeof(amqp_table_entry_t);
+  if (table_storage_.size() < needed) table_storage_.resize(needed);
+  auto* entries = reinterpret_cast<amqp_table_entry_t*>(table_storage_.data());
+  auto add = [&](const std::string& name, const std::string& value) {
+    amqp_table_entry_t e{};
+    e.key = bytes(name);
+    e.value.kind = AMQP_FIELD_KIND_UTF8;
+    e.value.value.bytes = bytes(value);
+    std::memcpy(&entries[count++], &e, sizeof(e));
+  };
+  if (message.extra_headers != nullptr) {
+    for (const auto& [name, value] : *message.extra_headers) {
+      const bool overridden = message.headers != nullptr &&
+                              std::any_of(message.headers->begin(), message.headers->end(),
+                                          [&](const auto& h) { return h.first == name; });
+      if (!overridden && name != message.skip_header) add(name, value);
+    }
+  }
   if (message.headers != nullptr) {
-    const std::size_t needed = message.headers->size() * sizeof(amqp_table_entry_t);
-    if (table_storage_.size() < needed) table_storage_.resize(needed);
-    auto* entries = reinterpret_cast<amqp_table_entry_t*>(table_storage_.data());
     for (const auto& [name, value] : *message.headers) {
       if (!message.skip_header.empty() && name == message.skip_header) continue;
-      amqp_table_entry_t e{};
-      e.key = bytes(name);
-      e.value.kind = AMQP_FIELD_KIND_UTF8;
-      e.value.value.bytes = bytes(value);
-      std::memcpy(&entries[count++], &e, sizeof(e));
+      add(name, value);
     }
   }
   amqp_basic_properties_t props{};
@@ -303,6 +318,32 @@ core::Status Connection::publish(const Outgoing& message) {
   if (!message.content_type.empty()) {
     props._flags |= AMQP_BASIC_CONTENT_TYPE_FLAG;
     props.content_type = bytes(message.content_type);
+  }
+  if (message.properties != nullptr) {
+    for (const auto& [name, value] : *message.properties) {
+      if (name == "priority") {
+        props._flags |= AMQP_BASIC_PRIORITY_FLAG;
+        props.priority = static_cast<std::uint8_t>(std::strtoul(value.c_str(), nullptr, 10));
+      } else if (name == "message_id") {
+        props._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
+        props.message_id = bytes(value);
+      } else if (name == "correlation_id") {
+        props._flags |= AMQP_BASIC_CORRELATION_ID_FLAG;
+        props.correlation_id = bytes(value);
+      } else if (name == "app_id") {
+        props._flags |= AMQP_BASIC_APP_ID_FLAG;
+        props.app_id = bytes(value);
+      } else if (name == "type") {
+        props._flags |= AMQP_BASIC_TYPE_FLAG;
+        props.type = bytes(value);
+      } else if (name == "reply_to") {
+        props._flags |= AMQP_BASIC_REPLY_TO_FLAG;
+        props.reply_to = bytes(value);
+      } else if (name == "content_encoding") {
+        props._flags |= AMQP_BASIC_CONTENT_ENCODING_FLAG;
+        props.content_encoding = bytes(value);
+      }
+    }
   }
   int status = amqp_basic_publish(state_, kChannel, bytes(message.exchange), bytes(message.routing_key), 0, 0, &props,
                                   bytes(message.body));
@@ -424,6 +465,17 @@ core::Status Connection::handle_frame(const void* raw, std::deque<Delivery>& out
     partial_has_header_ = true;
     if ((p->_flags & AMQP_BASIC_CONTENT_TYPE_FLAG) != 0) partial_.content_type = text(p->content_type);
     if ((p->_flags & AMQP_BASIC_DELIVERY_MODE_FLAG) != 0) partial_.delivery_mode = p->delivery_mode;
+    if ((p->_flags & AMQP_BASIC_PRIORITY_FLAG) != 0) partial_.properties.emplace_back("priority", std::to_string(p->priority));
+    if ((p->_flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0) partial_.properties.emplace_back("message_id", text(p->message_id));
+    if ((p->_flags & AMQP_BASIC_CORRELATION_ID_FLAG) != 0) {
+      partial_.properties.emplace_back("correlation_id", text(p->correlation_id));
+    }
+    if ((p->_flags & AMQP_BASIC_APP_ID_FLAG) != 0) partial_.properties.emplace_back("app_id", text(p->app_id));
+    if ((p->_flags & AMQP_BASIC_TYPE_FLAG) != 0) partial_.properties.emplace_back("type", text(p->type));
+    if ((p->_flags & AMQP_BASIC_REPLY_TO_FLAG) != 0) partial_.properties.emplace_back("reply_to", text(p->reply_to));
+    if ((p->_flags & AMQP_BASIC_CONTENT_ENCODING_FLAG) != 0) {
+      partial_.properties.emplace_back("content_encoding", text(p->content_encoding));
+    }
     if ((p->_flags & AMQP_BASIC_HEADERS_FLAG) != 0) {
       partial_.headers.reserve(static_cast<std::size_t>(p->headers.num_entries));
       for (int i = 0; i < p->headers.num_entries; ++i) {

@@ -30,6 +30,10 @@ struct Delivery {
   bool redelivered = false;
   std::string content_type;
   int delivery_mode = 0;        // 2 = persistent
+  // Other properties set on the message, by name (priority, message_id, correlation_id,
+  // app_id, type, reply_to, content_encoding), as text: kept for a retried copy, as Symfony's
+  // AmqpStamp::createFromAmqpEnvelope does.
+  serializer::Headers properties;
   serializer::Headers headers;  // the AMQP headers table, values as text
   std::string body;
 };
@@ -41,6 +45,9 @@ struct Outgoing {
   std::string_view content_type;          // empty: no content_type property
   const serializer::Headers* headers = nullptr;  // sent as AMQP long strings, in order
   std::string_view skip_header;           // a header name not to send (Content-Type)
+  // Headers sent first unless `headers` has them too (a retried message's own AMQP headers).
+  const serializer::Headers* extra_headers = nullptr;
+  const serializer::Headers* properties = nullptr;  // see Delivery::properties
 };
 
 class Connection {

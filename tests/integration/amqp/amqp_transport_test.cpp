@@ -127,6 +127,44 @@ TEST(AmqpTransport, ARetryGoesBackToItsOwnQueueOnly) {
   EXPECT_EQ(raw.count(q2), 1) << "the retry must not be copied to the other queue";
 }
 
+// AmqpStamp::createFromAmqpEnvelope: a retried copy keeps the properties of the message and
+// the AMQP headers its producer added (the serializer's own headers are written afresh).
+TEST(AmqpTransport, ARetriedCopyKeepsThePropertiesAndTheProducersHeaders) {
+  const auto ex = unique_name("keep");
+  serializer::EncodedEnvelope original;
+  {
+    auto t = open(dsn_for(ex));
+    ASSERT_TRUE(t->setup());
+    Raw raw;
+    serializer::Headers headers{{"type", "App\\Message\\SmsNotification"}, {"x-tenant", "acme"}};
+    serializer::Headers properties{{"priority", "3"}, {"message_id", "m-1"}, {"correlation_id", "c-9"}};
+    transport::amqp::Outgoing out;
+    out.exchange = ex;
+    out.body = "{}";
+    out.content_type = "application/json";
+    out.headers = &headers;
+    out.properties = &properties;
+    ASSERT_TRUE(raw->publish(out));
+    auto got = get_within(*t, 10s);
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_FALSE(got[0].decode_error) << got[0].decode_error->message;
+    core::Envelope copy = got[0].envelope;
+    copy.add(serializer::make_redelivery_stamp(1, std::chrono::system_clock::now()));
+    ASSERT_TRUE(t->send(copy));
+    ASSERT_TRUE(t->reject(got[0]));
+  }  // the consumer goes: the copy waits in the queue
+  Raw raw;
+  auto retried = raw.take(ex);
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->routing_key, ex) << "a retry is routed to its queue";
+  const serializer::Headers expected_properties{{"priority", "3"}, {"message_id", "m-1"}, {"correlation_id", "c-9"}};
+  EXPECT_EQ(retried->properties, expected_properties);
+  ASSERT_GE(retried->headers.size(), 3u);
+  EXPECT_EQ(retried->headers[0], (std::pair<std::string, std::string>{"x-tenant", "acme"}));
+  EXPECT_EQ(retried->headers[1].first, "type");
+  EXPECT_EQ(retried->content_type, "application/json");
+}
+
 TEST(AmqpTransport, RoutingKeysAndConsumeQueuesInTheGivenOrder) {
   const auto ex = unique_name("order");
   const auto qa = ex + "_a";
