@@ -2,6 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
+
+#include "rabbitmq_server.hpp"
+#include "transport/amqp/connection.hpp"
+
 namespace messengerd::conformance {
 namespace {
 
@@ -46,12 +51,50 @@ class RedisKind final : public TransportKind {
   messengerd::testing::RedisServer server_;
 };
 
+// One rabbitmq-server for the whole process (it takes seconds to start), shared by every AMQP
+// case; each case has its own exchange and queue. Started only by the `conformance_amqp` ctest
+// (MESSENGERD_CONFORMANCE_AMQP=1), which runs every AMQP case in one process: the per-case
+// processes of the other kinds skip them instead of starting a broker each.
+class AmqpKind final : public TransportKind {
+ public:
+  AmqpKind() : exchange_(messengerd::testing::unique_name("conformance")) {}
+  std::string name() const override { return "amqp"; }
+  std::string skip_reason() const override {
+    const char* enabled = std::getenv("MESSENGERD_CONFORMANCE_AMQP");
+    if (enabled != nullptr && std::string(enabled) == "1") return {};
+    return "the AMQP cases run in the conformance_amqp test (one rabbitmq-server for all)";
+  }
+  std::unique_ptr<transport::Transport> open(const std::string&, bool) override {
+    // Every receiver consumes the one queue (named like the exchange): they compete.
+    return from_dsn(messengerd::testing::shared_rabbitmq().url() + "/%2f/" + exchange_ + "?prefetch_count=5");
+  }
+  bool supports(Behaviour b) const override { return b != Behaviour::listing && b != Behaviour::counting; }
+  std::string why_not(Behaviour b) const override {
+    if (b == Behaviour::listing) return "AMQP cannot list messages (a queue is not browsable)";
+    return "AMQP counts the ready messages of its queues, like Symfony; delayed ones wait in per-delay queues";
+  }
+  void inject_undecodable() override {
+    transport::amqp::AmqpSettings settings;
+    settings.endpoints = {{"127.0.0.1", messengerd::testing::shared_rabbitmq().port()}};
+    transport::amqp::Connection raw(settings, "conformance");
+    if (!raw.open(false)) return;
+    transport::amqp::Outgoing out;
+    out.exchange = exchange_;
+    out.body = "garbage";
+    (void)raw.publish(out);
+  }
+
+ private:
+  std::string exchange_;
+};
+
 }  // namespace
 
 std::unique_ptr<TransportKind> make_kind(const std::string& name) {
   if (name == "in-memory") return std::make_unique<InMemoryKind>();
   if (name == "sqlite") return std::make_unique<SqliteKind>();
   if (name == "redis") return std::make_unique<RedisKind>();
+  if (name == "amqp") return std::make_unique<AmqpKind>();
   throw std::runtime_error("unknown transport kind " + name);
 }
 

@@ -31,6 +31,8 @@ class TransportKind {
   virtual std::string why_not(Behaviour) const { return {}; }
   // Writes an entry the serializer cannot decode, as a foreign producer could.
   virtual void inject_undecodable() {}
+  // Non-empty: every case of this kind is skipped in this process, with this reason.
+  virtual std::string skip_reason() const { return {}; }
 
  protected:
   std::unique_ptr<transport::Transport> from_dsn(const std::string& dsn) {
