@@ -88,7 +88,7 @@ int fill(int port, long n) {
   amqp_table_entry_t type_header;
   type_header.key = amqp_cstring_bytes("type");
   type_header.value.kind = AMQP_FIELD_KIND_UTF8;
-  type_header.value.value.bytes = amqp_cstring_bytes("App\\Message\\TestBehaviour");
+  type_header.value.value.bytes = amqp_cstring_bytes("App\\Message\\Noop");
   amqp_basic_properties_t props{};
   props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_HEADERS_FLAG |
                  AMQP_BASIC_TIMESTAMP_FLAG;

@@ -57,6 +57,7 @@ core::Error AmqpTransport::on_error(core::Error error, const Connection& failed,
   if (&failed == &consumer_) {
     // Deliveries of a lost channel are redelivered by the broker; their tags are void.
     incoming_.clear();
+    returned_.clear();
     consumer_tags_.clear();
     // The publisher's connection went the same way (broker restart, connections closed by an
     // operator) but, idle, it would only notice at the next publish: reopen it then, quietly.
@@ -125,6 +126,7 @@ core::Status AmqpTransport::ensure_consumer() {
   if (consumer_.connected()) return {};
   if (auto ok = may_connect(); !ok) return ok;
   incoming_.clear();
+  returned_.clear();
   consumer_tags_.clear();
   if (auto ok = consumer_.open(false); !ok) return std::unexpected(on_error(ok.error(), consumer_, true));
   ++generation_;
@@ -302,14 +304,26 @@ core::Result<std::vector<ReceivedMessage>> AmqpTransport::get(std::size_t max_me
     if (error.kind == core::ErrorKind::connection) return Result{std::in_place};
     return std::unexpected(error);
   };
-  if (auto ok = ensure_consumer(); !ok) return quiet(ok.error());
-  if (auto ok = consumer_.poll(incoming_); !ok) return quiet(on_error(ok.error(), consumer_));
-  // An idle worker wakes at least every heartbeat/2: keep the publisher's connection alive too.
-  if (publisher_.connected()) {
-    std::deque<Delivery> none;
-    if (auto ok = publisher_.poll(none); !ok) on_error(ok.error(), publisher_);
-  }
   std::vector<ReceivedMessage> out;
+  while (out.size() < max_messages && !returned_.empty()) {
+    out.push_back(std::move(returned_.front()));
+    returned_.pop_front();
+  }
+  if (!out.empty() && out.size() == max_messages) return out;
+  if (auto ok = ensure_consumer(); !ok) return out.empty() ? quiet(ok.error()) : Result{std::move(out)};
+  // Buffered deliveries are handed out without touching the sockets (a read there would only
+  // find nothing: a system call per message); they are read again once the buffer is empty.
+  if (incoming_.empty()) {
+    if (auto ok = consumer_.poll(incoming_); !ok) {
+      auto error = on_error(ok.error(), consumer_);
+      return out.empty() ? quiet(error) : Result{std::move(out)};
+    }
+    // An idle worker wakes at least every heartbeat/2: keep the publisher's connection alive too.
+    if (publisher_.connected()) {
+      std::deque<Delivery> none;
+      if (auto ok = publisher_.poll(none); !ok) on_error(ok.error(), publisher_);
+    }
+  }
   while (out.size() < max_messages && !incoming_.empty()) {
     // Earlier queues first (consume --queues order); the broker interleaves them.
     auto best = incoming_.begin();
@@ -348,6 +362,8 @@ core::Status AmqpTransport::reject(const ReceivedMessage& message) {
   return {};
 }
 
+void AmqpTransport::give_back(ReceivedMessage message) { returned_.push_front(std::move(message)); }
+
 Readiness AmqpTransport::readiness() {
   Readiness r;
   const auto now = Clock::now();
@@ -355,7 +371,7 @@ Readiness AmqpTransport::readiness() {
     r.max_wait = std::chrono::duration_cast<milliseconds>(std::max(next_connect_attempt_ - now, Clock::duration::zero()));
     return r;
   }
-  if (!incoming_.empty() || consumer_.has_buffered_input()) {
+  if (!incoming_.empty() || !returned_.empty() || consumer_.has_buffered_input()) {
     r.max_wait = milliseconds(0);  // bytes librabbitmq already read would not wake poll()
     return r;
   }
@@ -422,6 +438,7 @@ core::Status AmqpTransport::select_queues(const std::vector<std::string>& queues
   if (consumer_.connected()) {
     consumer_.close();  // consume again, from the selected queues only
     incoming_.clear();
+    returned_.clear();
     consumer_tags_.clear();
   }
   return {};

@@ -37,6 +37,7 @@ class AmqpTransport final : public Transport,
                             public QueueMessageCountAware,
                             public Setupable,
                             public QueueReceiver,
+                            public Returnable,
                             public Heartbeat {
  public:
   AmqpTransport(std::string name, AmqpSettings settings, std::shared_ptr<const serializer::Serializer> serializer);
@@ -59,12 +60,14 @@ class AmqpTransport final : public Transport,
   core::Status select_queues(const std::vector<std::string>& queues) override;
   std::optional<std::chrono::milliseconds> heartbeat_interval() const override;
   void heartbeat() override;
+  // Handed out first by the next get(); its delivery tag (and generation) stay as they were.
+  void give_back(ReceivedMessage message) override;
 
   const AmqpSettings& settings() const { return settings_; }
   // Incremented at each consumer (re)connect; the top 16 bits of ReceivedMessage::tag.
   std::uint32_t generation() const { return generation_; }
   // Deliveries received and not yet handed out by get() (tests: await what heartbeat() read).
-  std::size_t buffered() const { return incoming_.size(); }
+  std::size_t buffered() const { return incoming_.size() + returned_.size(); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -94,6 +97,7 @@ class AmqpTransport final : public Transport,
   std::vector<std::string> consume_queues_;                         // in priority order
   std::vector<std::pair<std::string, std::string>> consumer_tags_;  // consumer tag -> queue
   std::deque<Delivery> incoming_;  // received, not yet handed out (bounded by prefetch_count)
+  std::deque<ReceivedMessage> returned_;  // given back by the worker, handed out before incoming_
   std::uint32_t generation_ = 0;
   Clock::time_point next_connect_attempt_{};
   std::chrono::milliseconds backoff_{0};
