@@ -376,11 +376,11 @@ std::optional<milliseconds> PostgresTransport::next_due_wait() {
   auto rows = connection_->exec(
       "SELECT EXTRACT(EPOCH FROM (SELECT min(available_at) FROM " + table_ +
           " WHERE queue_name = ANY($1::text[]) AND delivered_at IS NULL AND available_at > " + ts(2) +
-          ")))::bigint, EXTRACT(EPOCH FROM (SELECT min(delivered_at) FROM " + table_ +
+          "))::bigint, EXTRACT(EPOCH FROM (SELECT min(delivered_at) FROM " + table_ +
           " WHERE queue_name = ANY($1::text[])))::bigint",
       {queues_array(), epoch(t)});
   if (!rows) {
-    on_error(rows.error());
+    spdlog::warn("transport \"{}\": {}", name(), on_error(rows.error()).message);
     return std::nullopt;
   }
   const auto& row = rows->rows.front();
@@ -434,6 +434,7 @@ void PostgresTransport::on_readable() {
     return;
   }
   for (const auto& p : *payloads) notified_ = notified_ || std::find(queues_.begin(), queues_.end(), p) != queues_.end();
+  if (notified_) idle_wait_ = milliseconds(0);
 }
 
 core::Result<std::int64_t> PostgresTransport::message_count() {
