@@ -1,5 +1,7 @@
 #include "transport/postgres/connection.hpp"
 
+#include <poll.h>
+
 #include <pqxx/pqxx>
 #include <type_traits>
 
@@ -163,8 +165,14 @@ core::Status Connection::listen(const std::string& channel) {
 
 core::Result<std::vector<std::string>> Connection::take_notifications() {
   return impl_->guarded<std::vector<std::string>>([&] {
-    impl_->connection->get_notifs();
-    if (!impl_->connection->is_open()) throw pqxx::broken_connection("connection closed");
+    // A server going away sends its FATAL message and then closes: the first read takes the
+    // message, a second one finds the end of the stream (and libpqxx throws broken_connection).
+    for (int reads = 0; reads < 4; ++reads) {
+      impl_->connection->get_notifs();
+      if (!impl_->connection->is_open()) throw pqxx::broken_connection("connection closed");
+      pollfd fd{impl_->connection->sock(), POLLIN, 0};
+      if (fd.fd < 0 || ::poll(&fd, 1, 0) != 1) break;
+    }
     std::vector<std::string> out;
     out.swap(impl_->notifications);
     return out;
