@@ -61,7 +61,7 @@ class PostgresKind final : public TransportKind {
   }
   void inject_undecodable() override {
     server_.exec("INSERT INTO " + table_ + " (body, headers, queue_name, created_at, available_at) "
-                 "VALUES ('x', 'not json', 'default', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')");
+                 "VALUES ('x', 'not json', 'default', date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC'))");
   }
 
  private:

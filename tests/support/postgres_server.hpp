@@ -4,7 +4,7 @@
 // stopped and removed at exit. Tests isolate themselves by unique table or queue names.
 //
 // Speed: initdb (~1.5 s) runs once per machine into a template dir
-// (/tmp/messengerd-pg-template-15-<uid>); each process copies it (~0.1 s) and starts a server
+// (/tmp/messengerd-pg-template-15-v2-<uid>, 1 MB WAL segments so a copy is small); each process copies it (~0.1 s) and starts a server
 // (~0.4 s) with fsync and full_page_writes off (a commit still reaches the OS before it returns,
 // so stop()/start() loses nothing).
 // Root: initdb/postgres refuse to run as root, so when we are root every server command runs as
@@ -105,7 +105,7 @@ class PostgresServer {
  private:
   std::filesystem::path data_dir() const { return dir_ / "data"; }
   std::filesystem::path template_dir() const {
-    return std::filesystem::temp_directory_path() / ("messengerd-pg-template-15-" + std::to_string(uid_));
+    return std::filesystem::temp_directory_path() / ("messengerd-pg-template-15-v2-" + std::to_string(uid_));
   }
 
   static int free_port() {
@@ -130,7 +130,7 @@ class PostgresServer {
     std::error_code ignored;
     std::filesystem::remove_all(staging, ignored);
     run_checked({std::string(kBin) + "/initdb", "-D", staging.string(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                 "--no-locale", "--no-sync"},
+                 "--no-locale", "--no-sync", "--wal-segsize=1"},
                 "initdb");
     std::error_code ec;
     std::filesystem::rename(staging, final_dir, ec);
@@ -144,7 +144,8 @@ class PostgresServer {
     std::error_code ignored;
         const std::string options = "-p " + std::to_string(port_) + " -k " + dir_.path().string() +
                                 " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                " -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB";
+                                " -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB"
+                                " -c min_wal_size=4MB -c max_wal_size=32MB";
     auto result = run_as_owner({std::string(kBin) + "/pg_ctl", "-D", data_dir().string(), "-o", options, "-l",
                                 (dir_ / "server.log").string(), "-w", "-t", "30", "start"});
     running_ = result.exit_code == 0;

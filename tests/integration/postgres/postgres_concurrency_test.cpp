@@ -23,7 +23,7 @@ TEST_F(PostgresTest, EightWorkersHandleEveryMessageExactlyOnce) {
   // As PHP would have written them, in one statement (the producer is not under test here).
   server.exec("INSERT INTO " + table + " (body, headers, queue_name, created_at, available_at) SELECT "
               "'{\"n\":' || n || '}', '{\"type\":\"App\\\\Message\\\\N\",\"Content-Type\":\"application\\/json\"}', "
-              "'default', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM generate_series(1, " +
+              "'default', date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC') FROM generate_series(1, " +
               std::to_string(kMessages) + ") n");
 
   std::mutex mutex;

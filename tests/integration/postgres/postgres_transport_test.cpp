@@ -217,7 +217,7 @@ TEST_F(PostgresTest, AnUndecodableRowComesBackWithDecodeError) {
   auto t = open();
   ASSERT_TRUE(t->setup());
   server.exec("INSERT INTO " + table + " (body, headers, queue_name, created_at, available_at) VALUES "
-              "('x', 'not json', 'default', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')");
+              "('x', 'not json', 'default', date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC'))");
   auto got = t->get(1);
   ASSERT_TRUE(got && got->size() == 1);
   ASSERT_TRUE(got->front().decode_error);
