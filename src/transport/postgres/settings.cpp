@@ -10,6 +10,8 @@
 namespace messengerd::transport::postgres {
 namespace {
 
+constexpr int kDefaultConnectTimeoutS = 5;
+
 constexpr std::array<std::string_view, 8> kMessengerOptions{
     "table_name", "queue_name", "redeliver_timeout", "auto_setup", "use_notify", "check_delayed_interval",
     "get_notify_timeout", "prefetch",
@@ -56,7 +58,9 @@ void add(std::string& conninfo, std::string_view key, std::string_view value) {
 // host/port/user/password/dbname from the URL, then libpq parameters of its query.
 core::Result<std::string> conninfo_from_url(const TransportContext& context, const config::Dsn& url,
                                             bool query_has_messenger_options) {
-  std::string conninfo;
+  // Connecting blocks the worker's loop thread: never for a TCP timeout's minutes. A
+  // connect_timeout in the query comes later and wins (libpq takes the last value).
+  std::string conninfo = "connect_timeout='" + std::to_string(kDefaultConnectTimeoutS) + "'";
   if (!url.socket_path.empty()) {
     add(conninfo, "host", url.socket_path);
   } else if (!url.hosts.empty() && !url.hosts.front().host.empty()) {

@@ -34,6 +34,7 @@ bool is_postgres_scheme(std::string_view scheme);
 // parameters in the URL query (sslmode, sslrootcert, connect_timeout, application_name, ...)
 // pass through; DBAL's charset becomes client_encoding, serverVersion is ignored. Fails with
 // invalid_argument naming the transport and the option; messages never contain a password.
+// connect_timeout defaults to 5 s (a connect blocks the worker's loop thread).
 core::Result<PostgresSettings> resolve_settings(const TransportContext& context);
 
 // A table name Symfony accepts and we write unquoted into SQL: [A-Za-z0-9_]+, optionally

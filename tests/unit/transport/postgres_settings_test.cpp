@@ -31,7 +31,7 @@ TEST_F(PostgresSettingsTest, SchemesAndSymfonysDefaults) {
   EXPECT_EQ(postgres_schemes(), (std::vector<std::string>{"postgresql", "postgres", "pgsql"}));
   auto s = resolve_settings(context("postgresql://app@db.example:5433/messages"));
   ASSERT_TRUE(s) << s.error().message;
-  EXPECT_EQ(s->conninfo, "host='db.example' port='5433' user='app' dbname='messages'");
+  EXPECT_EQ(s->conninfo, "connect_timeout='5' host='db.example' port='5433' user='app' dbname='messages'");
   EXPECT_EQ(s->table_name, "messenger_messages");
   EXPECT_EQ(s->queue_name, "default");
   EXPECT_EQ(s->redeliver_timeout_s, 3600);
@@ -49,7 +49,7 @@ TEST_F(PostgresSettingsTest, OptionsAndLibpqParametersShareTheQuery) {
       "&prefetch=1&connect_timeout=3&serverVersion=15&charset=utf8"));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->conninfo,
-            "host='db' port='5432' user='app' password='s3cr\\'et' dbname='app' sslmode='verify-full' "
+            "connect_timeout='5' host='db' port='5432' user='app' password='s3cr\\'et' dbname='app' sslmode='verify-full' "
             "sslrootcert='/etc/ca.pem' connect_timeout='3' client_encoding='utf8'");
   EXPECT_EQ(s->queue_name, "high");
   EXPECT_EQ(s->table_name, "jobs");
@@ -76,12 +76,12 @@ TEST_F(PostgresSettingsTest, DoctrineConnectionIsResolvedFromTheConfig) {
   auto s = resolve_settings(context("doctrine://default?queue_name=failed"));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->conninfo,
-            "host='127.0.0.1' port='5432' user='app' password='pw' dbname='app' client_encoding='utf8' sslmode='disable'");
+            "connect_timeout='5' host='127.0.0.1' port='5432' user='app' password='pw' dbname='app' client_encoding='utf8' sslmode='disable'");
   EXPECT_EQ(s->queue_name, "failed");
   EXPECT_EQ(s->redacted_dsn, "doctrine://default?queue_name=failed (postgresql://app:****@127.0.0.1:5432/app?serverVersion=15&charset=utf8&sslmode=disable)");
   auto other = resolve_settings(context("doctrine://other"));
   ASSERT_TRUE(other) << other.error().message;
-  EXPECT_EQ(other->conninfo, "host='otherhost' port='5432' user='x' dbname='otherdb'");
+  EXPECT_EQ(other->conninfo, "connect_timeout='5' host='otherhost' port='5432' user='x' dbname='otherdb'");
 }
 
 TEST_F(PostgresSettingsTest, ErrorsNameTheOptionAndNeverThePassword) {
