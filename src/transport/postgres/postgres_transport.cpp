@@ -116,7 +116,11 @@ core::Error PostgresTransport::on_error(core::Error error) {
 }
 
 core::Status PostgresTransport::ensure_connected() {
-  if (connection_ && !connection_->broken()) return {};
+  if (connection_ && !connection_->broken()) {
+    // A setup that failed (e.g. no CREATE privilege) is tried again, not skipped.
+    if (settings_.auto_setup && !set_up_) return setup();
+    return {};
+  }
   if (connection_) return std::unexpected(on_error(core::make_error(core::ErrorKind::connection, "connection lost")));
   if (SteadyClock::now() < next_connect_attempt_) {
     return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected to " + settings_.redacted_dsn));
@@ -403,18 +407,22 @@ Readiness PostgresTransport::readiness() {
     return r;
   }
   if (!idle_wait_) {
+    auto disconnected = [&] { return !connection_ || connection_->broken(); };
     // Idle: the deferred DELETEs go out now rather than with a claim that may be far away.
-    if (auto s = flush_deferred_deletes(); !s) return readiness();
+    if (auto s = flush_deferred_deletes(); !s) {
+      if (disconnected()) return readiness();
+      spdlog::warn("transport \"{}\": {}", name(), s.error().message);  // kept: tried again with the next claim
+    }
     if (settings_.use_notify) {
       auto payloads = connection_->take_notifications();
-      if (!payloads) {
-        on_error(payloads.error());
-        return readiness();
+      if (!payloads) on_error(payloads.error());
+      if (disconnected()) return readiness();
+      for (const auto& p : payloads.value_or(std::vector<std::string>{})) {
+        notified_ = notified_ || std::find(queues_.begin(), queues_.end(), p) != queues_.end();
       }
-      for (const auto& p : *payloads) notified_ = notified_ || std::find(queues_.begin(), queues_.end(), p) != queues_.end();
     }
     auto wait = next_due_wait();
-    if (!connection_) return readiness();
+    if (disconnected()) return readiness();
     if (settings_.use_notify && settings_.check_delayed_interval.count() > 0) {
       wait = std::min(wait.value_or(milliseconds::max()), settings_.check_delayed_interval);
     }
