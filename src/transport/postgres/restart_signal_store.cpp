@@ -10,9 +10,13 @@
 namespace messengerd::transport::postgres {
 namespace {
 
-// libpq parameters a restart-signal DSN may carry in its query string.
-constexpr std::array<std::string_view, 7> kLibpqParameters{"sslmode", "sslrootcert", "sslcert", "sslkey",
-                                                           "connect_timeout", "application_name", "host"};
+// libpq parameters a restart-signal DSN may carry in its query string (the transport's list).
+constexpr std::array<std::string_view, 22> kLibpqParameters{
+    "host", "hostaddr", "port", "dbname", "user", "connect_timeout", "client_encoding", "options",
+    "application_name", "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+    "keepalives_count", "tcp_user_timeout", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl",
+    "gssencmode", "target_session_attrs",
+};
 
 // One libpq conninfo value, quoted: 'it''s' is written 'it\'s' (libpq's escaping).
 std::string quoted(std::string_view value) {

@@ -7,9 +7,9 @@
 //       scope '*' = every worker, else a receiver name; restarted_at in Unix seconds
 //   messengerd_workers(id varchar(255) PRIMARY KEY, host, pid, receivers, started_at, seen_at)
 // Selected with `messengerd.restart_signal: 'postgresql://user:pass@host:5432/db'` (also
-// postgres:// and pgsql://). Query parameters passed to libpq: sslmode, sslrootcert, sslcert,
-// sslkey, connect_timeout, application_name, host (a unix socket directory); any other is
-// refused by name (connect_timeout defaults to 3 s). Not thread-safe (one user, like every
+// postgres:// and pgsql://). Query parameters: libpq's connection parameters, as for the
+// transport (sslmode, sslrootcert, connect_timeout, application_name, host = a unix socket
+// directory, ...); any other is refused by name (connect_timeout defaults to 3 s). Not thread-safe (one user, like every
 // RestartSignalStore). A lost connection is reopened once per call; after a failed connect,
 // calls fail at once for 5 s (the worker's loop thread must not wait on each check).
 #include <memory>
