@@ -5,7 +5,7 @@
 
 namespace messengerd::transport::postgres {
 
-std::vector<std::string> postgres_schemes() { return {"postgresql", "postgres", "pgsql"}; }
+std::vector<std::string> postgres_schemes() { return {"postgresql", "postgres", "pgsql", "pdo-pgsql"}; }
 
 core::Result<std::unique_ptr<Transport>> create_postgres_transport(const TransportContext& context) {
   auto settings = resolve_settings(context);

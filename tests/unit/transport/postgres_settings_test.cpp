@@ -28,7 +28,7 @@ struct PostgresSettingsTest : ::testing::Test {
 };
 
 TEST_F(PostgresSettingsTest, SchemesAndSymfonysDefaults) {
-  EXPECT_EQ(postgres_schemes(), (std::vector<std::string>{"postgresql", "postgres", "pgsql"}));
+  EXPECT_EQ(postgres_schemes(), (std::vector<std::string>{"postgresql", "postgres", "pgsql", "pdo-pgsql"}));
   auto s = resolve_settings(context("postgresql://app@db.example:5433/messages"));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->conninfo, "connect_timeout='5' host='db.example' port='5433' user='app' dbname='messages'");
