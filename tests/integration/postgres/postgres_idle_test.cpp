@@ -59,3 +59,25 @@ TEST_F(PostgresTest, WithoutNotifyTheWaitIsBoundedByTheNextDueMessage) {
 
 }  // namespace
 }  // namespace messengerd::transport::postgres
+
+namespace messengerd::transport::postgres {
+namespace {
+
+// Symfony writes the table unquoted (PostgreSQL folds it) but notifies the channel as written:
+// LISTEN must use the name as written too.
+TEST_F(PostgresTest, NotifyWorksForAMixedCaseTableName) {
+  table = "Mixed_" + table;
+  auto receiver = open();
+  auto sender = open();
+  auto empty = receiver->get(1);
+  ASSERT_TRUE(empty && empty->empty());
+  auto ready = receiver->readiness();
+  ASSERT_TRUE(sender->send(sms("wake up")));
+  pollfd fd{ready.fd, POLLIN, 0};
+  ASSERT_EQ(::poll(&fd, 1, 10000), 1);
+  receiver->on_readable();
+  EXPECT_EQ(receiver->readiness().max_wait, std::chrono::milliseconds(0));
+}
+
+}  // namespace
+}  // namespace messengerd::transport::postgres
