@@ -3,7 +3,6 @@
 // is identical), and auto_setup never alters an existing table.
 #include <gtest/gtest.h>
 
-#include "app/transport_factories.hpp"
 #include "postgres_fixture.hpp"
 
 namespace messengerd::transport::postgres {
@@ -80,11 +79,8 @@ TEST_F(PostgresTest, DoctrineConnectionUrlIsResolvedThroughTheConfig) {
   tc.dsn_parsed = *config::parse_dsn(tc.dsn);
   tc.options = tc.dsn_parsed.query;
   TransportContext context{tc, config, serializer::serializer_for(""), {}};
-  transport::Registry registry;
-  app::register_transport_factories(registry);
-  auto created = registry.create(context);
+  auto created = create_postgres_transport(context);
   ASSERT_TRUE(created) << created.error().message;
-  ASSERT_NE(dynamic_cast<PostgresTransport*>(created->get()), nullptr) << "doctrine:// to PostgreSQL";
   ASSERT_TRUE((*created)->send(sms("via doctrine")));
   EXPECT_EQ(count_rows("queue_name = 'high'"), "1");
 }
