@@ -1,11 +1,13 @@
 // PostgreSQL benchmark helpers (prints numbers, asserts nothing; bench/run-postgres drives it):
 //   bench_postgres fill CONNINFO TABLE N      N rows of ~200 bytes as Symfony's Doctrine sender
 //                                             writes them (one INSERT … SELECT generate_series)
-//   bench_postgres raw CONNINFO TABLE N BATCH the raw libpqxx loop messengerd is compared with:
+//   bench_postgres raw CONNINFO TABLE N BATCH [ORDER]  the raw libpqxx loop messengerd is compared with:
 //                                             per round trip one prepared statement that deletes
 //                                             the previous batch and claims BATCH due rows
 //                                             (SELECT … FOR UPDATE SKIP LOCKED + UPDATE
-//                                             delivered_at), as the transport does
+//                                             delivered_at), as the transport does; ORDER is
+//                                             its ORDER BY (default the transport's "available_at
+//                                             ASC, id ASC"; "available_at ASC" is Symfony's)
 //   bench_postgres latency URL TABLE N RATE   dispatch->receive latency through the PostgreSQL
 //                                             transport at a steady low rate (p50/p99), the idle
 //                                             consumer waiting in poll() on its LISTEN socket
@@ -41,7 +43,7 @@ int fill(const std::string& conninfo, const std::string& table, long n) {
   return 0;
 }
 
-int raw(const std::string& conninfo, const std::string& table, long n, long batch) {
+int raw(const std::string& conninfo, const std::string& table, long n, long batch, const std::string& order) {
   pqxx::connection c(conninfo);
   // The transport's statement (postgres_transport.cpp, claim_rows): the previous batch's
   // DELETE, then the oldest due rows locked with SKIP LOCKED and marked delivered, in one
@@ -51,7 +53,7 @@ int raw(const std::string& conninfo, const std::string& table, long n, long batc
             "WITH acked AS (DELETE FROM " + table + " WHERE id = ANY($1::bigint[])), "
             "due AS (SELECT id FROM " + table + " WHERE queue_name = ANY($2::text[]) "
             "AND (delivered_at IS NULL OR delivered_at < " + ts3 + ") AND available_at <= " + ts4 +
-            " AND NOT (id = ANY($1::bigint[])) ORDER BY available_at ASC, id ASC LIMIT $5 FOR UPDATE SKIP LOCKED) "
+            " AND NOT (id = ANY($1::bigint[])) ORDER BY " + order + " LIMIT $5 FOR UPDATE SKIP LOCKED) "
             "UPDATE " + table + " m SET delivered_at = " + ts4 + " FROM due WHERE m.id = due.id "
             "RETURNING m.id, m.body, m.headers, m.queue_name, m.available_at");
   const auto start = Clock::now();
@@ -76,8 +78,8 @@ int raw(const std::string& conninfo, const std::string& table, long n, long batc
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("  raw libpqxx loop (the transport's claim statement, %ld rows per round trip): %.0f messages/s (%ld messages)\n",
-              batch, done / seconds, done);
+  std::printf("  raw libpqxx loop (the transport's claim statement, ORDER BY %s, %ld rows per round trip): %.0f messages/s (%ld messages)\n",
+              order.c_str(), batch, done / seconds, done);
   return 0;
 }
 
@@ -134,14 +136,14 @@ int latency(const std::string& url, const std::string& table, long n, long rate)
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bench_postgres fill|raw|latency CONNINFO|URL TABLE N [BATCH|RATE]\n");
+    std::fprintf(stderr, "usage: bench_postgres fill|raw|latency CONNINFO|URL TABLE N [BATCH [ORDER]|RATE]\n");
     return 2;
   }
   const std::string what = argv[1], target = argv[2], table = argv[3];
   const long n = std::atol(argv[4]);
   try {
     if (what == "fill") return fill(target, table, n);
-    if (what == "raw") return raw(target, table, n, argc > 5 ? std::atol(argv[5]) : 10);
+    if (what == "raw") return raw(target, table, n, argc > 5 ? std::atol(argv[5]) : 10, argc > 6 ? argv[6] : "available_at ASC, id ASC");
     if (what == "latency") return latency(target, table, n, argc > 5 ? std::atol(argv[5]) : 200);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_postgres %s: %s\n", what.c_str(), e.what());
