@@ -70,7 +70,7 @@ class PostgresTransport final : public Transport,
 
   // Rows of the selected queues waiting (never delivered or delivery expired), delayed included.
   core::Result<std::int64_t> message_count() override;
-  // The same count per queue_name present in the table (all queues, not only the selected).
+  // The same count per selected queue_name, in selection order (zero included).
   core::Result<std::vector<std::pair<std::string, std::int64_t>>> queue_message_counts() override;
   // Like Symfony's findAll: rows of the selected queues available now, by id.
   core::Result<std::vector<ReceivedMessage>> all(std::optional<std::size_t> limit) override;
