@@ -249,12 +249,15 @@ core::Status PostgresTransport::claim_rows(std::size_t count) {
   const auto t = now();
   // One statement, one transaction: the deferred DELETEs, then the oldest due rows, locked
   // (SKIP LOCKED: rows another worker is claiming right now are left to it) and marked.
+  // ORDER BY available_at alone, as Symfony: the available_at index yields that order and the
+  // scan stops at LIMIT. Adding ", id" made PostgreSQL sort every due row of the queue first
+  // (rows sent in the same second tie), 270 ms per claim at 65,000 waiting rows (bench/).
   const std::string order = queues_.size() > 1 ? "array_position($2::text[], queue_name::text), " : "";
   const std::string sql =
       "WITH acked AS (DELETE FROM " + table_ + " WHERE id = ANY($1::bigint[])), "
       "due AS (SELECT id FROM " + table_ + " WHERE queue_name = ANY($2::text[]) "
       "AND (delivered_at IS NULL OR delivered_at < " + ts(3) + ") AND available_at <= " + ts(4) +
-      " AND NOT (id = ANY($1::bigint[])) ORDER BY " + order + "available_at ASC, id ASC LIMIT $5 "
+      " AND NOT (id = ANY($1::bigint[])) ORDER BY " + order + "available_at ASC LIMIT $5 "
       "FOR UPDATE SKIP LOCKED) "
       "UPDATE " + table_ + " m SET delivered_at = " + ts(4) + " FROM due WHERE m.id = due.id "
       "RETURNING m.id, m.body, m.headers, m.queue_name, m.available_at";

@@ -10,8 +10,8 @@
 // get() claims up to `prefetch` due rows of the selected queues in ONE statement (one
 // transaction): it deletes the acks deferred so far, selects the oldest due rows
 // (`(delivered_at IS NULL OR delivered_at < now - redeliver_timeout) AND available_at <= now`,
-// ORDER BY available_at, id, FOR UPDATE SKIP LOCKED: concurrent workers never get the same row
-// and never wait for each other) and sets their delivered_at = now. Rows are handed out one by
+// ORDER BY available_at as Symfony (the index order), FOR UPDATE SKIP LOCKED: concurrent
+// workers never get the same row and never wait for each other) and sets their delivered_at = now. Rows are handed out one by
 // one; ack() and reject() defer the DELETE to the next claim (or idle, count, shutdown). A crash
 // before that only means those rows come again after redeliver_timeout (at-least-once). Claimed
 // rows not handed out are released (delivered_at = NULL) at shutdown or after a reconnect.
@@ -60,7 +60,8 @@ class PostgresTransport final : public Transport,
   ~PostgresTransport() override;  // flushes deferred acks, releases claimed rows
 
   core::Result<std::string> send(const core::Envelope& envelope) override;  // into queue_name; the row id
-  // Due rows of the selected queues, the first selected queue first, then by available_at, id.
+  // Due rows of the selected queues, the first selected queue first, then by available_at
+  // (rows due in the same second in index order, as Symfony).
   // Each envelope gets a TransportMessageIdStamp(row id), as Symfony's Doctrine receiver adds.
   core::Result<std::vector<ReceivedMessage>> get(std::size_t max_messages) override;
   core::Status ack(const ReceivedMessage& message) override;
