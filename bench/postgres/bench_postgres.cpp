@@ -6,8 +6,8 @@
 //                                             the previous batch and claims BATCH due rows
 //                                             (SELECT … FOR UPDATE SKIP LOCKED + UPDATE
 //                                             delivered_at), as the transport does; ORDER is
-//                                             its ORDER BY (default the transport's "available_at
-//                                             ASC, id ASC"; "available_at ASC" is Symfony's)
+//                                             its ORDER BY (default "available_at ASC", the
+//                                             transport's and Symfony's)
 //   bench_postgres latency URL TABLE N RATE   dispatch->receive latency through the PostgreSQL
 //                                             transport at a steady low rate (p50/p99), the idle
 //                                             consumer waiting in poll() on its LISTEN socket
@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
   const long n = std::atol(argv[4]);
   try {
     if (what == "fill") return fill(target, table, n);
-    if (what == "raw") return raw(target, table, n, argc > 5 ? std::atol(argv[5]) : 10, argc > 6 ? argv[6] : "available_at ASC, id ASC");
+    if (what == "raw") return raw(target, table, n, argc > 5 ? std::atol(argv[5]) : 10, argc > 6 ? argv[6] : "available_at ASC");
     if (what == "latency") return latency(target, table, n, argc > 5 ? std::atol(argv[5]) : 200);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_postgres %s: %s\n", what.c_str(), e.what());
