@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "ops/file_restart_signal_store.hpp"
+#include "transport/postgres/restart_signal_store.hpp"
 #include "transport/redis/restart_signal_store.hpp"
 #include "transport/sqlite/restart_signal_store.hpp"
 
@@ -34,18 +35,20 @@ core::Result<std::unique_ptr<core::RestartSignalStore>> make_restart_signal_stor
     return std::make_unique<ops::FileRestartSignalStore>(config.dir / dsn.substr(std::string_view("file://").size()));
   }
   const auto scheme = dsn.substr(0, dsn.find(':'));
-  if (scheme == "sqlite" || scheme == "redis") {
+  const bool postgres = scheme == "postgresql" || scheme == "postgres" || scheme == "pgsql";
+  if (scheme == "sqlite" || scheme == "redis" || postgres) {
     auto parsed = config::parse_dsn(dsn);
     if (!parsed) {
       return std::unexpected(core::make_error(core::ErrorKind::invalid_argument,
                                               "messengerd.restart_signal: bad DSN (" + parsed.error().part + "): " + parsed.error().message));
     }
     if (scheme == "redis") return transport::redis::open_restart_signal_store(*parsed);
+    if (postgres) return transport::postgres::open_restart_signal_store(*parsed);
     return transport::sqlite::open_restart_signal_store(*parsed, config.dir);
   }
   return std::unexpected(core::make_error(
       core::ErrorKind::unsupported,
-      "messengerd.restart_signal: the \"" + scheme + "\" store is not available in this build; use file://DIR, sqlite:///FILE.db or redis://HOST:PORT (the default is files in " +
+      "messengerd.restart_signal: the \"" + scheme + "\" store is not available in this build; use file://DIR, sqlite:///FILE.db, redis://HOST:PORT or postgresql://HOST:PORT/DB (the default is files in " +
           (state_directory(config)).string() + ")"));
 }
 

@@ -206,7 +206,7 @@ TEST_P(Conformance, AnUndecodableEntryIsReportedNotLost) {
   EXPECT_TRUE(t->reject(got[0]));
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, Conformance, ::testing::Values("in-memory", "sqlite", "redis", "amqp"),
+INSTANTIATE_TEST_SUITE_P(Kinds, Conformance, ::testing::Values("in-memory", "sqlite", "redis", "amqp", "postgres"),
                          [](const auto& test_info) {
                            std::string n = test_info.param;
                            std::erase(n, '-');

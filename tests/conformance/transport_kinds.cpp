@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdlib>
 
+#include "postgres_server.hpp"
 #include "rabbitmq_server.hpp"
 #include "transport/amqp/connection.hpp"
 
@@ -88,6 +90,26 @@ class AmqpKind final : public TransportKind {
   std::string exchange_;
 };
 
+// Every postgres test shares the process-wide cluster; each kind object gets a table of its own.
+class PostgresKind final : public TransportKind {
+ public:
+  PostgresKind() : table_("conformance_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++)) {}
+  std::string name() const override { return "postgres"; }
+  std::unique_ptr<transport::Transport> open(const std::string&, bool redeliver_quickly) override {
+    return from_dsn(server_.url() + "?table_name=" + table_ +
+                    "&redeliver_timeout=" + std::string(redeliver_quickly ? "1" : "3600"));
+  }
+  void inject_undecodable() override {
+    server_.exec("INSERT INTO " + table_ + " (body, headers, queue_name, created_at, available_at) "
+                 "VALUES ('x', 'not json', 'default', date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC'))");
+  }
+
+ private:
+  static inline std::atomic<int> counter_{0};
+  messengerd::testing::PostgresServer& server_ = messengerd::testing::PostgresServer::shared();
+  std::string table_;
+};
+
 }  // namespace
 
 std::unique_ptr<TransportKind> make_kind(const std::string& name) {
@@ -95,6 +117,7 @@ std::unique_ptr<TransportKind> make_kind(const std::string& name) {
   if (name == "sqlite") return std::make_unique<SqliteKind>();
   if (name == "redis") return std::make_unique<RedisKind>();
   if (name == "amqp") return std::make_unique<AmqpKind>();
+  if (name == "postgres") return std::make_unique<PostgresKind>();
   throw std::runtime_error("unknown transport kind " + name);
 }
 

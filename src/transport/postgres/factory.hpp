@@ -9,7 +9,8 @@
 
 namespace messengerd::transport::postgres {
 
-std::vector<std::string> postgres_schemes();  // direct URLs; doctrine:// is dispatched in app/
+// Direct URLs (postgresql, postgres, pgsql, and DBAL's pdo-pgsql); doctrine:// is dispatched in app/.
+std::vector<std::string> postgres_schemes();
 core::Result<std::unique_ptr<Transport>> create_postgres_transport(const TransportContext& context);
 
 }  // namespace messengerd::transport::postgres

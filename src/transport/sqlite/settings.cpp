@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "transport/doctrine_connection.hpp"
 #include "transport/option_reader.hpp"
 #include "transport/sqlite/schema.hpp"
 
@@ -18,28 +19,6 @@ constexpr std::array<std::string_view, 10> kKnownOptions{
 bool is_sqlite_scheme(std::string_view scheme) {
   return scheme == "sqlite" || scheme == "sqlite3" || scheme == "pdo-sqlite";
 }
-
-// The doctrine connection URL of doctrine://NAME, or an error.
-core::Result<config::Dsn> doctrine_connection(const TransportContext& context) {
-  const auto& dsn = context.transport.dsn_parsed;
-  const std::string name = dsn.hosts.empty() || dsn.hosts.front().host.empty() ? "default" : dsn.hosts.front().host;
-  const auto& connections = context.config.doctrine_connections;
-  auto it = connections.find(name);
-  if (it == connections.end()) {
-    std::string known;
-    for (const auto& [n, url] : connections) known += (known.empty() ? "" : ", ") + n;
-    return std::unexpected(invalid_option(context, "no doctrine connection named \"" + name + "\"" +
-                                                (known.empty() ? " (none configured)" : " (known: " + known + ")")));
-  }
-  auto parsed = config::parse_dsn(it->second);
-  if (!parsed) {
-    return std::unexpected(invalid_option(context, "doctrine connection \"" + name + "\": invalid URL " +
-                                                config::redact(it->second) + ": " + parsed.error().message));
-  }
-  return std::move(*parsed);
-}
-
-
 
 }  // namespace
 
