@@ -37,9 +37,11 @@ std::optional<FailureTransport> choose_failure_transport(app::Application& app, 
   }
   auto* listable = dynamic_cast<transport::Listable*>(*transport);
   if (listable == nullptr) {
-    std::cerr << "messengerd " << command << ": the failure transport \"" << name
-              << "\" cannot list its messages (this kind of transport has no listing); use a Doctrine/SQLite or "
-                 "Redis failure transport to inspect failed messages\n";
+    const auto scheme = config.transport(name)->dsn_parsed.scheme;
+    const bool amqp = scheme == "amqp" || scheme == "amqps";
+    std::cerr << "messengerd " << command << ": the failure transport \"" << name << "\" cannot list its messages ("
+              << (amqp ? "AMQP queues cannot be browsed, only consumed" : "this kind of transport has no listing")
+              << "); use a Doctrine (SQLite, PostgreSQL) or Redis failure transport to inspect failed messages\n";
     return std::nullopt;
   }
   return FailureTransport{name, *transport, listable};

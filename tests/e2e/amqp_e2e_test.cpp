@@ -237,6 +237,7 @@ TEST_F(AmqpE2e, FailedShowOnAnAmqpFailureTransportSaysItCannotList) {
   EXPECT_NE(shown.exit_code, 0);
   EXPECT_EQ(std::count(shown.err.begin(), shown.err.end(), '\n'), 1) << shown.err;  // one line
   EXPECT_NE(shown.err.find("cannot list"), std::string::npos) << shown.err;
+  EXPECT_NE(shown.err.find("AMQP queues cannot be browsed"), std::string::npos) << shown.err;
   EXPECT_NE(shown.err.find("\"failed\""), std::string::npos) << shown.err;
   EXPECT_EQ(broker.ready(exchange + "_failed"), 1);  // untouched
 }

@@ -6,12 +6,9 @@
 #include <string_view>
 #include <vector>
 
-namespace messengerd::transport::sqlite {
+#include "transport/doctrine_index_name.hpp"  // the index names, shared with PostgreSQL
 
-// DBAL's generated index name: "IDX_" + upper(dechex(crc32(table)) . dechex(crc32(column)))
-// (AbstractAsset::_generateIdentifierName), e.g. IDX_75EA56E0FB7336F0 for
-// messenger_messages.queue_name.
-std::string doctrine_index_name(std::string_view table, std::string_view column);
+namespace messengerd::transport::sqlite {
 
 // "CREATE TABLE <table> (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, ...)" then one
 // "CREATE INDEX ..." per indexed column (queue_name, available_at, delivered_at).
