@@ -37,7 +37,7 @@ int fill(const std::string& conninfo, const std::string& table, long n) {
   // The body pads to ~200 bytes with headers; headers are PHP's json_encode() of Symfony's map.
   tx.exec("INSERT INTO " + table + " (body, headers, queue_name, created_at, available_at) "
           "SELECT '{\"id\":\"m' || i || '\",\"pad\":\"" + std::string(120, 'x') + "\"}', "
-          "'{\"type\":\"App\\\\Message\\\\TestBehaviour\",\"Content-Type\":\"application\\/json\"}', 'default', "
+          "'{\"type\":\"App\\\\Message\\\\Noop\",\"Content-Type\":\"application\\/json\"}', 'default', "
           "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM generate_series(1, " + std::to_string(n) + ") i");
   tx.commit();
   return 0;
