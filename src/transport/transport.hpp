@@ -23,6 +23,12 @@ struct ReceivedMessage {
   std::uint64_t tag = 0;    // transport-private handle (delivery tag, connection generation)
   std::string queue;        // the queue it came from, for transports with several
   std::optional<core::Error> decode_error;  // the message could not be decoded
+  // Deliveries of this message by its transport, this one included: 1 on a first delivery, 2+
+  // when it was delivered before and never acknowledged (a worker crashed, a stream entry was
+  // claimed from a dead consumer, a lease expired, a connection was lost). A lower bound where
+  // the broker only says "redelivered"; 0 when the transport cannot tell. Handlers see it, so
+  // they can tell a redelivery from a first attempt (the retry count is RedeliveryStamp's).
+  std::uint32_t delivery_count = 0;
 };
 
 // How an idle worker waits for this receiver without polling: it waits until `fd` is
