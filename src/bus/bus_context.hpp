@@ -25,7 +25,6 @@ struct BusContext {
   std::vector<std::string> handled_by;              // handlers that succeeded in this call
   std::vector<std::pair<std::string, core::HandlerOutcome>> failures;  // handler name, outcome
   core::HandlerOutcome outcome;                     // combined: ok, or the failure to act on
-  std::vector<std::string> trail;                   // middleware names, in the order they ran
 };
 
 }  // namespace messengerd::bus

@@ -33,14 +33,14 @@ MessageBus* MessageBus::current() { return t_current_bus; }
 void MessageBus::run(BusContext& context) {
   MessageBus* outer = t_current_bus;
   t_current_bus = this;
-  // Each middleware gets a `next` that runs the rest of the chain from its position.
-  std::function<void(std::size_t, BusContext&)> step = [&](std::size_t i, BusContext& ctx) {
-    if (i == chain_.size()) return;
-    ctx.trail.emplace_back(chain_[i]->name());
-    chain_[i]->handle(ctx, [&, i](BusContext& c) { step(i + 1, c); });
-  };
-  step(0, context);
+  run_from(0, context);
   t_current_bus = outer;
+}
+
+void MessageBus::run_from(std::size_t position, BusContext& context) {
+  if (position == chain_.size()) return;
+  // Each middleware gets a `next` that runs the rest of the chain from its position.
+  chain_[position]->handle(context, [this, position](BusContext& c) { run_from(position + 1, c); });
 }
 
 BusContext MessageBus::dispatch(core::Envelope envelope, std::vector<std::string> forced_transports) {

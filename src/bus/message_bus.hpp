@@ -53,6 +53,7 @@ class MessageBus {
 
  private:
   void run(BusContext& context);
+  void run_from(std::size_t position, BusContext& context);
 
   std::string name_;
   Outbox* outbox_;

@@ -41,6 +41,8 @@ namespace {
 // the loop thread acks, fetches and decodes meanwhile: two thread wake-ups per window instead
 // of per message. Handling stays one at a time, in order; acks still follow each success.
 constexpr std::size_t kHandleAhead = 16;
+// The longest a finished but unreported job waits to be noticed while a later one runs.
+constexpr milliseconds kLongestRecheck{1000};
 
 double unit_random() {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -293,7 +295,8 @@ void Worker::handle(const ReceiverBinding& receiver, transport::ReceivedMessage 
   drain_window();
 }
 
-void Worker::post_ahead(const ReceiverBinding& receiver, transport::ReceivedMessage message, int retries) {
+void Worker::post_ahead(const ReceiverBinding& receiver, transport::ReceivedMessage message, int retries,
+                        HandlerThread::Wake wake) {
   auto pending = std::make_shared<Pending>();
   auto& entry = window_.emplace_back(Ahead{&receiver, std::move(message), pending, retries});
   // The job reads the message in place: the entry stays put until the job is done.
@@ -328,10 +331,17 @@ void Worker::post_ahead(const ReceiverBinding& receiver, transport::ReceivedMess
       cancel_ahead_.store(true, std::memory_order_release);
     }
     pending->done.store(true, std::memory_order_release);
-  });
+  }, wake);
 }
 
 void Worker::top_up_window() {
+  // The handler thread is woken once for everything posted here, not once per message.
+  std::size_t posted = 0;
+  fill_window(posted);
+  if (posted > 0) handler_thread_->wake();
+}
+
+void Worker::fill_window(std::size_t& posted) {
   const std::size_t capacity = window_capacity();
   while (!stop_ && !held_ && window_.size() < capacity) {
     // Never post more than --limit leaves room for.
@@ -347,15 +357,19 @@ void Worker::top_up_window() {
     const int retries = serializer::retry_count(message.envelope);
     core::MessageView view{&message.envelope, next->receiver->name, message.id, retries};
     emit(core::WorkerEventKind::message_received, &view);
-    post_ahead(*next->receiver, std::move(message), retries);
+    post_ahead(*next->receiver, std::move(message), retries, HandlerThread::Wake::later);
+    ++posted;
   }
 }
 
 void Worker::drain_window() {
   std::vector<Fetched> skipped;
   InFlight in_flight;
+  // Refilled once half of it is done, not after every message: each refill wakes the handler
+  // thread once, and a handler thread that runs dry reports at once (HandlerThread).
+  const std::size_t refill_at = window_capacity() / 2;
   while (!window_.empty()) {
-    if (!cancel_ahead_.load(std::memory_order_acquire)) top_up_window();
+    if (window_.size() <= refill_at && !cancel_ahead_.load(std::memory_order_acquire)) top_up_window();
     in_flight.clear();
     for (const auto& e : window_) in_flight.emplace_back(e.receiver, &e.message);
     wait_for(window_.front().pending->done, in_flight);
@@ -446,8 +460,13 @@ void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) 
   auto next_keepalive = options_.keepalive ? std::optional(Clock::now() + *options_.keepalive) : std::nullopt;
   auto next_heartbeat = heartbeat_due(Clock::now());
   handling_since_ = Clock::now();
+  // The handler thread reports finished jobs in groups (HandlerThread): a job that finished
+  // unreported, ahead of a long one, is noticed by this timer, which starts short and backs
+  // off so that a long handler costs a few wake-ups a second, not a busy loop.
+  milliseconds recheck{1};
   while (!done.load(std::memory_order_acquire)) {
-    std::optional<milliseconds> wait = until_next_tick();
+    std::optional<milliseconds> wait = std::min(until_next_tick().value_or(recheck), recheck);
+    recheck = std::min(recheck * 2, kLongestRecheck);
     for (const auto& due : std::array{next_keepalive, next_heartbeat}) {
       if (!due) continue;
       auto left = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*due - Clock::now()));

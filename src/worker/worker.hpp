@@ -19,6 +19,7 @@
 
 #include "core/worker_event.hpp"
 #include "transport/transport.hpp"
+#include "worker/handler_thread.hpp"
 #include "worker/loop_service.hpp"
 #include "worker/shared_flags.hpp"
 #include "worker/worker_environment.hpp"
@@ -74,8 +75,10 @@ class Worker {
   bool fetch_and_handle();
   std::optional<Fetched> fetch_next();  // the first receiver (in order) with a message
   void handle(const ReceiverBinding& receiver, transport::ReceivedMessage message);
-  void post_ahead(const ReceiverBinding& receiver, transport::ReceivedMessage message, int retries);
+  void post_ahead(const ReceiverBinding& receiver, transport::ReceivedMessage message, int retries,
+                  HandlerThread::Wake wake = HandlerThread::Wake::now);
   void top_up_window();
+  void fill_window(std::size_t& posted);
   void drain_window();
   std::size_t window_capacity() const;
   void finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending);
@@ -109,7 +112,7 @@ class Worker {
   std::chrono::steady_clock::time_point started_;
   int signal_fd_ = -1;
   int signals_seen_ = 0;
-  class HandlerThread* handler_thread_ = nullptr;
+  HandlerThread* handler_thread_ = nullptr;
   class CollectingOutbox* outbox_ = nullptr;
   std::vector<std::shared_ptr<core::WorkerListener>> plugin_listeners_;
   std::vector<LoopService*> services_;

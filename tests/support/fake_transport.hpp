@@ -1,6 +1,7 @@
 #pragma once
 // A vector-backed transport for worker unit tests: records sends, acks and rejects, and can be
 // told to fail sending.
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <optional>
@@ -35,6 +36,7 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
   }
   core::Status ack(const transport::ReceivedMessage& m) override {
     acked.push_back(m.id);
+    ack_count.fetch_add(1);
     return {};
   }
   core::Status reject(const transport::ReceivedMessage& m) override {
@@ -56,6 +58,7 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
   std::deque<core::Envelope> queue;  // what get() returns next
   std::vector<core::Envelope> sent;
   std::vector<std::string> acked, rejected, keepalives, given_back;
+  std::atomic<int> ack_count{0};  // readable from a handler while the worker runs
   bool fail_sends = false;
   bool deliver_sent = false;  // sent messages become receivable (retries loop back)
   std::optional<std::chrono::milliseconds> heartbeat_every;  // nullopt: no heartbeats wanted

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "fake_handler.hpp"
@@ -296,6 +297,29 @@ TEST_F(WorkerFixture, MessagesAreHandledOneByOneInOrderAcrossFailures) {
   ASSERT_EQ(seen.size(), 30u);
   for (int i = 0; i < 30; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], "{\"n\":" + std::to_string(i) + "}");
   EXPECT_EQ(env.t("async").acked.size(), 29u);
+}
+
+TEST_F(WorkerFixture, AMessageHandledAheadIsAckedWhileALongerOneRuns) {
+  // The handler thread reports finished messages to the loop thread in groups: one finished
+  // just before a long handler must still be acked while that handler runs, not after it.
+  std::atomic<bool> first_acked_meanwhile{false};
+  add("sms", [&](const core::MessageView& m) {
+    if (m.envelope->body() == "{\"n\":0}") std::this_thread::sleep_for(std::chrono::milliseconds(20));  // n=1 is queued
+    if (m.envelope->body() == "{\"n\":1}") {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (env.t("async").ack_count.load() < 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      first_acked_meanwhile = env.t("async").ack_count.load() == 1;
+    }
+    return core::HandlerOutcome::success();
+  });
+  enqueue(2);
+  WorkerOptions options;
+  options.limit = 2;
+  make(options).run();
+  EXPECT_TRUE(first_acked_meanwhile);
+  EXPECT_EQ(env.t("async").acked.size(), 2u);
 }
 
 TEST_F(WorkerFixture, TransportHeartbeatsAreServicedWhileAHandlerRuns) {
