@@ -119,9 +119,9 @@ TEST_F(AmqpE2e, AKilledWorkersMessageIsHandledByAnotherWorker) {
 }
 
 TEST_F(AmqpE2e, ABrokerRestartMidConsumeLosesNothing) {
-  write_amqp_config("sqlite:///queue.db?queue_name=failed");
   // 40 messages of 75 ms: the broker stops after 10 were handled; the worker then holds at most
-  // its prefetch (20), so some are still in the queue while the broker is down.
+  // its prefetch (20 here), so some are still in the queue while the broker is down.
+  write_amqp_config("sqlite:///queue.db?queue_name=failed", "?prefetch_count=20");
   constexpr int kBefore = 40, kAfter = 5;
   for (int i = 0; i < kBefore; ++i) dispatch(R"({"id":"m)" + std::to_string(i) + R"(","sleep_ms":75})");
   auto worker = start({"consume", "async", "--sleep", "0.1"});

@@ -18,6 +18,11 @@ constexpr std::uint64_t kDeliveryTagMask = (std::uint64_t{1} << kGenerationShift
 // redeclaring renews it, so a queue declared longer ago than this is declared again before a
 // publish: the message always finds a queue that lives at least its delay.
 constexpr milliseconds kDelayQueueLease{5000};
+// The longest a held ack waits while the worker is busy (a long handler, a slow stream).
+constexpr milliseconds kAckDelay{200};
+// Broker-managed headers a copy must not inherit: a quorum queue's delivery count would count
+// the original's deliveries as the copy's.
+constexpr std::string_view kXDeliveryCount = "x-delivery-count";
 // Keys of the received stamp's JSON for a message's properties and its own headers.
 const std::string kPropertyPrefix = "property.";
 const std::string kHeaderPrefix = "header.";
@@ -40,7 +45,54 @@ AmqpTransport::AmqpTransport(std::string name, AmqpSettings settings, std::share
   for (const auto& q : settings_.queues) consume_queues_.push_back(q.name);
 }
 
-AmqpTransport::~AmqpTransport() = default;
+AmqpTransport::~AmqpTransport() {
+  // Stopping: acks of handled messages still held go out before the connection closes.
+  if (auto ok = flush_acks(); !ok) {
+    spdlog::warn("transport \"{}\": acks not sent at shutdown ({}); those messages will be delivered again", name(),
+                 ok.error().message);
+  }
+}
+
+void AmqpTransport::forget_channel() {
+  incoming_.clear();
+  returned_.clear();
+  consumer_tags_.clear();
+  open_tags_.clear();
+  held_acks_ = 0;
+  held_ack_upto_ = 0;
+}
+
+std::size_t AmqpTransport::ack_batch_limit() const { return std::max<std::size_t>(1, settings_.prefetch_count / 2); }
+
+void AmqpTransport::settle(std::uint64_t delivery_tag) {
+  // Mostly the oldest; a binary search otherwise (open_tags_ is ascending, at most prefetch_count).
+  if (!open_tags_.empty() && open_tags_.front() == delivery_tag) {
+    open_tags_.pop_front();
+    return;
+  }
+  auto it = std::lower_bound(open_tags_.begin(), open_tags_.end(), delivery_tag);
+  if (it != open_tags_.end() && *it == delivery_tag) open_tags_.erase(it);
+}
+
+core::Status AmqpTransport::flush_acks() {
+  if (held_acks_ == 0) return {};
+  const auto upto = held_ack_upto_;
+  const bool multiple = held_acks_ > 1;
+  held_acks_ = 0;
+  held_ack_upto_ = 0;
+  if (!consumer_.connected()) return {};  // the channel is gone: the broker redelivers them
+  if (auto ok = consumer_.ack(upto, multiple); !ok) return std::unexpected(on_error(ok.error(), consumer_));
+  return {};
+}
+
+core::Status AmqpTransport::read_deliveries() {
+  const auto before = incoming_.size();
+  if (auto ok = consumer_.poll(incoming_); !ok) return ok;
+  for (auto it = incoming_.begin() + static_cast<std::ptrdiff_t>(before); it != incoming_.end(); ++it) {
+    open_tags_.push_back(it->delivery_tag);
+  }
+  return {};
+}
 
 core::Status AmqpTransport::may_connect() const {
   if (Clock::now() < next_connect_attempt_) {
@@ -56,9 +108,7 @@ core::Error AmqpTransport::on_error(core::Error error, const Connection& failed,
   if (failed.connected()) return error;
   if (&failed == &consumer_) {
     // Deliveries of a lost channel are redelivered by the broker; their tags are void.
-    incoming_.clear();
-    returned_.clear();
-    consumer_tags_.clear();
+    forget_channel();
     // The publisher's connection went the same way (broker restart, connections closed by an
     // operator) but, idle, it would only notice at the next publish: reopen it then, quietly.
     if (!connect_failed) publisher_.close();
@@ -125,9 +175,7 @@ core::Status AmqpTransport::ensure_publisher() {
 core::Status AmqpTransport::ensure_consumer() {
   if (consumer_.connected()) return {};
   if (auto ok = may_connect(); !ok) return ok;
-  incoming_.clear();
-  returned_.clear();
-  consumer_tags_.clear();
+  forget_channel();
   if (auto ok = consumer_.open(false); !ok) return std::unexpected(on_error(ok.error(), consumer_, true));
   ++generation_;
   if (settings_.auto_setup) {
@@ -267,6 +315,12 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
   message.tag = (std::uint64_t{generation_} << kGenerationShift) | (delivery.delivery_tag & kDeliveryTagMask);
   const auto rank = queue_rank(delivery.consumer_tag);
   message.queue = rank < consumer_tags_.size() ? consumer_tags_[rank].second : std::string();
+  // A quorum queue counts earlier deliveries; a classic queue only says "delivered before".
+  if (delivery.x_delivery_count >= 0) {
+    message.delivery_count = static_cast<std::uint32_t>(std::min<std::int64_t>(delivery.x_delivery_count, 0xFFFFFFFE) + 1);
+  } else {
+    message.delivery_count = delivery.redelivered ? 2 : 1;
+  }
 
   serializer::EncodedEnvelope encoded;
   encoded.body = std::move(delivery.body);
@@ -288,7 +342,8 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
   serializer::Headers received{{"queueName", message.queue}, {"routingKey", delivery.routing_key}};
   for (auto& [name, value] : delivery.properties) received.emplace_back(kPropertyPrefix + name, std::move(value));
   for (const auto& [name, value] : encoded.headers) {
-    if (name != "type" && name != "Content-Type" && !name.starts_with(serializer::kStampHeaderPrefix)) {
+    if (name != "type" && name != "Content-Type" && name != kXDeliveryCount &&
+        !name.starts_with(serializer::kStampHeaderPrefix)) {
       received.emplace_back(kHeaderPrefix + name, value);
     }
   }
@@ -314,9 +369,13 @@ core::Result<std::vector<ReceivedMessage>> AmqpTransport::get(std::size_t max_me
   // Buffered deliveries are handed out without touching the sockets (a read there would only
   // find nothing: a system call per message); they are read again once the buffer is empty.
   if (incoming_.empty()) {
-    if (auto ok = consumer_.poll(incoming_); !ok) {
+    if (auto ok = read_deliveries(); !ok) {
       auto error = on_error(ok.error(), consumer_);
       return out.empty() ? quiet(error) : Result{std::move(out)};
+    }
+    // Nothing new arrived: the broker may be waiting for acks to fill the prefetch window.
+    if (incoming_.empty()) {
+      if (auto ok = flush_acks(); !ok) return out.empty() ? quiet(ok.error()) : Result{std::move(out)};
     }
     // An idle worker wakes at least every heartbeat/2: keep the publisher's connection alive too.
     if (publisher_.connected()) {
@@ -348,7 +407,18 @@ core::Status AmqpTransport::ack(const ReceivedMessage& message) {
                   message.id);
     return {};
   }
-  if (auto ok = consumer_.ack(message.tag & kDeliveryTagMask); !ok) return std::unexpected(on_error(ok.error(), consumer_));
+  const std::uint64_t tag = message.tag & kDeliveryTagMask;
+  settle(tag);
+  if (open_tags_.empty() || tag < open_tags_.front()) {
+    // Every earlier delivery is settled: held, and covered later by one multiple ack.
+    held_ack_upto_ = std::max(held_ack_upto_, tag);
+    const auto now = Clock::now();
+    if (held_acks_++ == 0) held_since_ = now;
+    if (held_acks_ >= ack_batch_limit() || now - held_since_ >= kAckDelay) return flush_acks();
+    return {};
+  }
+  // An earlier delivery is still open (being handled, fetched ahead, in a batch): alone, now.
+  if (auto ok = consumer_.ack(tag); !ok) return std::unexpected(on_error(ok.error(), consumer_));
   return {};
 }
 
@@ -358,13 +428,24 @@ core::Status AmqpTransport::reject(const ReceivedMessage& message) {
                   message.id);
     return {};
   }
-  if (auto ok = consumer_.nack(message.tag & kDeliveryTagMask, false); !ok) return std::unexpected(on_error(ok.error(), consumer_));
+  // Acks of the messages handled before go first (a nack breaks a run of acks anyway).
+  if (auto ok = flush_acks(); !ok) return ok;
+  const std::uint64_t tag = message.tag & kDeliveryTagMask;
+  settle(tag);
+  if (auto ok = consumer_.nack(tag, false); !ok) return std::unexpected(on_error(ok.error(), consumer_));
   return {};
 }
 
-void AmqpTransport::give_back(ReceivedMessage message) { returned_.push_front(std::move(message)); }
+void AmqpTransport::give_back(ReceivedMessage message) {
+  // The worker gives back what it fetched ahead when it stops or decides after a failure: the
+  // acks of what it handled go out now rather than wait behind the returned message.
+  if (auto ok = flush_acks(); !ok) spdlog::warn("transport \"{}\": {}", name(), ok.error().message);
+  returned_.push_front(std::move(message));
+}
 
 Readiness AmqpTransport::readiness() {
+  // Asked before the worker waits: idle, so the acks held back go out now.
+  if (auto ok = flush_acks(); !ok) spdlog::warn("transport \"{}\": {}", name(), ok.error().message);
   Readiness r;
   const auto now = Clock::now();
   if (!consumer_.connected()) {
@@ -387,14 +468,17 @@ std::optional<std::chrono::milliseconds> AmqpTransport::heartbeat_interval() con
       seconds = seconds == 0 ? c->heartbeat_seconds() : std::min(seconds, c->heartbeat_seconds());
     }
   }
+  // Held acks go out within kAckDelay also while a long handler runs (heartbeat() sends them).
+  if (held_acks_ > 0) return seconds == 0 ? kAckDelay : std::min(kAckDelay, milliseconds(seconds * 1000 / 2));
   if (seconds == 0) return std::nullopt;
   return milliseconds(seconds * 1000 / 2);
 }
 
 void AmqpTransport::heartbeat() {
   // Reads what arrived (deliveries are kept for get(), not lost) and sends heartbeats when due.
+  if (auto ok = flush_acks(); !ok) spdlog::warn("transport \"{}\": {}", name(), ok.error().message);
   if (consumer_.connected()) {
-    if (auto ok = consumer_.poll(incoming_); !ok) on_error(ok.error(), consumer_);
+    if (auto ok = read_deliveries(); !ok) on_error(ok.error(), consumer_);
   }
   if (publisher_.connected()) {
     std::deque<Delivery> none;
@@ -436,10 +520,9 @@ core::Status AmqpTransport::select_queues(const std::vector<std::string>& queues
   if (selected.empty()) return {};
   consume_queues_ = std::move(selected);
   if (consumer_.connected()) {
+    (void)flush_acks();
     consumer_.close();  // consume again, from the selected queues only
-    incoming_.clear();
-    returned_.clear();
-    consumer_tags_.clear();
+    forget_channel();
   }
   return {};
 }

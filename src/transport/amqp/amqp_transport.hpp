@@ -13,6 +13,16 @@
 // Symfony) on the channel it came from. A ReceivedMessage::tag holds the consumer connection's
 // generation in its top 16 bits: after a reconnect, an ack for an old delivery is skipped (a
 // tag is only meaningful on its channel, symfony/symfony#49029); the broker redelivers it.
+//
+// Acks are batched: an ack of a handled delivery is held back and sent later as one
+// `basic.ack multiple=true` up to the highest held tag — only while every earlier delivery of
+// the channel was handled successfully (acked) or settled otherwise, so a multiple ack never
+// covers a message that was not handled. An ack whose earlier deliveries are still open (being
+// handled, fetched ahead, given back, waiting in a batch) is sent alone at once. Held acks are
+// sent when half the prefetch window is held (the broker keeps delivering), before a nack,
+// before a message is given back, before reading the socket finds nothing new, when the worker
+// goes idle, during a long handler (within kAckDelay), and at shutdown. A crash before that
+// only redelivers handled messages: at-least-once.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -87,6 +97,16 @@ class AmqpTransport final : public Transport,
   core::Status publish(const core::Envelope& envelope);
   ReceivedMessage to_received(Delivery& delivery);
   std::size_t queue_rank(const std::string& consumer_tag) const;
+  // The deliveries of the current channel are forgotten (reconnect, queue selection).
+  void forget_channel();
+  // consumer_.poll into incoming_, noting the new deliveries as open.
+  core::Status read_deliveries();
+  // Sends the held acks as one basic.ack multiple=true.
+  core::Status flush_acks();
+  // The delivery tag is settled (acked or nacked): no longer open.
+  void settle(std::uint64_t delivery_tag);
+  // Held acks are sent after this many (half the prefetch window, at least 1).
+  std::size_t ack_batch_limit() const;
 
   AmqpSettings settings_;
   std::shared_ptr<const serializer::Serializer> serializer_;
@@ -98,6 +118,13 @@ class AmqpTransport final : public Transport,
   std::vector<std::pair<std::string, std::string>> consumer_tags_;  // consumer tag -> queue
   std::deque<Delivery> incoming_;  // received, not yet handed out (bounded by prefetch_count)
   std::deque<ReceivedMessage> returned_;  // given back by the worker, handed out before incoming_
+  // Delivery tags of the current channel neither acked nor nacked yet, ascending (bounded by
+  // prefetch_count): received, handed out, being handled or given back.
+  std::deque<std::uint64_t> open_tags_;
+  // Acks held back (see above): all below open_tags_.front(); the highest and how many.
+  std::uint64_t held_ack_upto_ = 0;
+  std::size_t held_acks_ = 0;
+  Clock::time_point held_since_{};
   std::uint32_t generation_ = 0;
   Clock::time_point next_connect_attempt_{};
   std::chrono::milliseconds backoff_{0};

@@ -99,6 +99,67 @@ bool field_text(const amqp_field_value_t& v, std::string& out) {
   }
 }
 
+
+// The header a quorum queue adds to a redelivered message: its earlier deliveries.
+constexpr std::string_view kXDeliveryCount = "x-delivery-count";
+
+std::uint64_t to_unsigned(const std::string& value) { return std::strtoull(value.c_str(), nullptr, 10); }
+
+// The message properties Symfony's AmqpStamp::createFromAmqpEnvelope carries over to a retried
+// or failed copy (content_type travels on its own), by php-amqp's attribute names; only those
+// set on the message.
+void read_properties(const amqp_basic_properties_t& p, serializer::Headers& out) {
+  const auto flags = p._flags;
+  auto add_text = [&](amqp_flags_t flag, const char* name, amqp_bytes_t value) {
+    if ((flags & flag) != 0) out.emplace_back(name, text(value));
+  };
+  add_text(AMQP_BASIC_CONTENT_ENCODING_FLAG, "content_encoding", p.content_encoding);
+  if ((flags & AMQP_BASIC_DELIVERY_MODE_FLAG) != 0) out.emplace_back("delivery_mode", std::to_string(p.delivery_mode));
+  if ((flags & AMQP_BASIC_PRIORITY_FLAG) != 0) out.emplace_back("priority", std::to_string(p.priority));
+  if ((flags & AMQP_BASIC_TIMESTAMP_FLAG) != 0) out.emplace_back("timestamp", std::to_string(p.timestamp));
+  add_text(AMQP_BASIC_APP_ID_FLAG, "app_id", p.app_id);
+  add_text(AMQP_BASIC_MESSAGE_ID_FLAG, "message_id", p.message_id);
+  add_text(AMQP_BASIC_USER_ID_FLAG, "user_id", p.user_id);
+  add_text(AMQP_BASIC_EXPIRATION_FLAG, "expiration", p.expiration);
+  add_text(AMQP_BASIC_TYPE_FLAG, "type", p.type);
+  add_text(AMQP_BASIC_REPLY_TO_FLAG, "reply_to", p.reply_to);
+  add_text(AMQP_BASIC_CORRELATION_ID_FLAG, "correlation_id", p.correlation_id);
+}
+
+// The reverse of read_properties; `props` points into `properties` (no copies).
+void write_properties(const serializer::Headers& properties, amqp_basic_properties_t& props) {
+  for (const auto& [name, value] : properties) {
+    auto set_text = [&](amqp_flags_t flag, amqp_bytes_t& field) {
+      props._flags |= flag;
+      field = bytes(value);
+    };
+    if (name == "content_encoding") {
+      set_text(AMQP_BASIC_CONTENT_ENCODING_FLAG, props.content_encoding);
+    } else if (name == "delivery_mode") {
+      props.delivery_mode = static_cast<std::uint8_t>(to_unsigned(value));
+    } else if (name == "priority") {
+      props._flags |= AMQP_BASIC_PRIORITY_FLAG;
+      props.priority = static_cast<std::uint8_t>(to_unsigned(value));
+    } else if (name == "timestamp") {
+      props.timestamp = to_unsigned(value);
+    } else if (name == "app_id") {
+      set_text(AMQP_BASIC_APP_ID_FLAG, props.app_id);
+    } else if (name == "message_id") {
+      set_text(AMQP_BASIC_MESSAGE_ID_FLAG, props.message_id);
+    } else if (name == "user_id") {
+      set_text(AMQP_BASIC_USER_ID_FLAG, props.user_id);
+    } else if (name == "expiration") {
+      set_text(AMQP_BASIC_EXPIRATION_FLAG, props.expiration);
+    } else if (name == "type") {
+      set_text(AMQP_BASIC_TYPE_FLAG, props.type);
+    } else if (name == "reply_to") {
+      set_text(AMQP_BASIC_REPLY_TO_FLAG, props.reply_to);
+    } else if (name == "correlation_id") {
+      set_text(AMQP_BASIC_CORRELATION_ID_FLAG, props.correlation_id);
+    }
+  }
+}
+
 }  // namespace
 
 Connection::Connection(const AmqpSettings& settings, std::string purpose)
@@ -319,32 +380,7 @@ core::Status Connection::publish(const Outgoing& message) {
     props._flags |= AMQP_BASIC_CONTENT_TYPE_FLAG;
     props.content_type = bytes(message.content_type);
   }
-  if (message.properties != nullptr) {
-    for (const auto& [name, value] : *message.properties) {
-      if (name == "priority") {
-        props._flags |= AMQP_BASIC_PRIORITY_FLAG;
-        props.priority = static_cast<std::uint8_t>(std::strtoul(value.c_str(), nullptr, 10));
-      } else if (name == "message_id") {
-        props._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
-        props.message_id = bytes(value);
-      } else if (name == "correlation_id") {
-        props._flags |= AMQP_BASIC_CORRELATION_ID_FLAG;
-        props.correlation_id = bytes(value);
-      } else if (name == "app_id") {
-        props._flags |= AMQP_BASIC_APP_ID_FLAG;
-        props.app_id = bytes(value);
-      } else if (name == "type") {
-        props._flags |= AMQP_BASIC_TYPE_FLAG;
-        props.type = bytes(value);
-      } else if (name == "reply_to") {
-        props._flags |= AMQP_BASIC_REPLY_TO_FLAG;
-        props.reply_to = bytes(value);
-      } else if (name == "content_encoding") {
-        props._flags |= AMQP_BASIC_CONTENT_ENCODING_FLAG;
-        props.content_encoding = bytes(value);
-      }
-    }
-  }
+  if (message.properties != nullptr) write_properties(*message.properties, props);
   int status = amqp_basic_publish(state_, kChannel, bytes(message.exchange), bytes(message.routing_key), 0, 0, &props,
                                   bytes(message.body));
   if (status != AMQP_STATUS_OK) {
@@ -465,23 +501,16 @@ core::Status Connection::handle_frame(const void* raw, std::deque<Delivery>& out
     partial_has_header_ = true;
     if ((p->_flags & AMQP_BASIC_CONTENT_TYPE_FLAG) != 0) partial_.content_type = text(p->content_type);
     if ((p->_flags & AMQP_BASIC_DELIVERY_MODE_FLAG) != 0) partial_.delivery_mode = p->delivery_mode;
-    if ((p->_flags & AMQP_BASIC_PRIORITY_FLAG) != 0) partial_.properties.emplace_back("priority", std::to_string(p->priority));
-    if ((p->_flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0) partial_.properties.emplace_back("message_id", text(p->message_id));
-    if ((p->_flags & AMQP_BASIC_CORRELATION_ID_FLAG) != 0) {
-      partial_.properties.emplace_back("correlation_id", text(p->correlation_id));
-    }
-    if ((p->_flags & AMQP_BASIC_APP_ID_FLAG) != 0) partial_.properties.emplace_back("app_id", text(p->app_id));
-    if ((p->_flags & AMQP_BASIC_TYPE_FLAG) != 0) partial_.properties.emplace_back("type", text(p->type));
-    if ((p->_flags & AMQP_BASIC_REPLY_TO_FLAG) != 0) partial_.properties.emplace_back("reply_to", text(p->reply_to));
-    if ((p->_flags & AMQP_BASIC_CONTENT_ENCODING_FLAG) != 0) {
-      partial_.properties.emplace_back("content_encoding", text(p->content_encoding));
-    }
+    read_properties(*p, partial_.properties);
     if ((p->_flags & AMQP_BASIC_HEADERS_FLAG) != 0) {
       partial_.headers.reserve(static_cast<std::size_t>(p->headers.num_entries));
       for (int i = 0; i < p->headers.num_entries; ++i) {
         const auto& entry = p->headers.entries[i];
         std::string value;
-        if (field_text(entry.value, value)) partial_.headers.emplace_back(text(entry.key), std::move(value));
+        if (!field_text(entry.value, value)) continue;
+        std::string key = text(entry.key);
+        if (key == kXDeliveryCount) partial_.x_delivery_count = std::strtoll(value.c_str(), nullptr, 10);
+        partial_.headers.emplace_back(std::move(key), std::move(value));
       }
     }
     partial_.body.reserve(partial_expected_);
@@ -495,9 +524,9 @@ core::Status Connection::handle_frame(const void* raw, std::deque<Delivery>& out
   return {};
 }
 
-core::Status Connection::ack(std::uint64_t delivery_tag) {
+core::Status Connection::ack(std::uint64_t delivery_tag, bool multiple) {
   if (state_ == nullptr) return std::unexpected(fail(core::ErrorKind::connection, "not connected"));
-  if (int status = amqp_basic_ack(state_, kChannel, delivery_tag, 0); status != AMQP_STATUS_OK) {
+  if (int status = amqp_basic_ack(state_, kChannel, delivery_tag, multiple ? 1 : 0); status != AMQP_STATUS_OK) {
     return std::unexpected(fail(core::ErrorKind::connection, std::string("basic.ack: ") + amqp_error_string2(status)));
   }
   return {};

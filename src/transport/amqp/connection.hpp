@@ -28,11 +28,15 @@ struct Delivery {
   std::string consumer_tag;
   std::string routing_key;
   bool redelivered = false;
+  // A quorum queue's `x-delivery-count` header: how often the message was delivered before
+  // (returned, its consumer gone); -1 when absent (first delivery, or a classic queue).
+  std::int64_t x_delivery_count = -1;
   std::string content_type;
   int delivery_mode = 0;        // 2 = persistent
-  // Other properties set on the message, by name (priority, message_id, correlation_id,
-  // app_id, type, reply_to, content_encoding), as text: kept for a retried copy, as Symfony's
-  // AmqpStamp::createFromAmqpEnvelope does.
+  // The other properties set on the message, by their php-amqp attribute names, as text
+  // (content_encoding, delivery_mode, priority, timestamp, app_id, message_id, user_id,
+  // expiration, type, reply_to, correlation_id): a retried or failed copy keeps them, as
+  // Symfony's AmqpStamp::createFromAmqpEnvelope does. Unset properties are absent.
   serializer::Headers properties;
   serializer::Headers headers;  // the AMQP headers table, values as text
   std::string body;
@@ -47,7 +51,9 @@ struct Outgoing {
   std::string_view skip_header;           // a header name not to send (Content-Type)
   // Headers sent first unless `headers` has them too (a retried message's own AMQP headers).
   const serializer::Headers* extra_headers = nullptr;
-  const serializer::Headers* properties = nullptr;  // see Delivery::properties
+  // See Delivery::properties; delivery_mode and timestamp given here replace the defaults
+  // (2 and now), as in Symfony's Connection::publishOnExchange.
+  const serializer::Headers* properties = nullptr;
 };
 
 class Connection {
@@ -82,7 +88,7 @@ class Connection {
   // basic.consume with manual acks; returns the broker's consumer tag.
   core::Result<std::string> consume(const std::string& queue);
 
-  // basic.publish (delivery_mode 2, timestamp now) and, in confirm mode, waits for the broker's
+  // basic.publish (delivery_mode 2 and timestamp now unless `properties` say otherwise) and, in confirm mode, waits for the broker's
   // ack up to `confirm_timeout`: a nack is an internal error, no answer a timeout error.
   core::Status publish(const Outgoing& message);
 
@@ -91,7 +97,8 @@ class Connection {
   // consumer cancelled by the broker or a closed channel/connection is a `connection` error.
   core::Status poll(std::deque<Delivery>& out);
 
-  core::Status ack(std::uint64_t delivery_tag);
+  // basic.ack; `multiple` acks every unacked delivery of the channel up to `delivery_tag` too.
+  core::Status ack(std::uint64_t delivery_tag, bool multiple = false);
   core::Status nack(std::uint64_t delivery_tag, bool requeue);
 
  private:

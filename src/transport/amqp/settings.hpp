@@ -71,8 +71,10 @@ struct AmqpSettings {
   AmqpDelay delay;
   bool auto_setup = true;
   // messengerd's: deliveries the broker may push before they are acked (basic.qos per consumer).
-  // Symfony 5.4 polls with basic.get and ignores prefetch_count.
-  std::uint16_t prefetch_count = 20;
+  // Symfony 5.4 polls with basic.get and ignores prefetch_count. 100: acks are batched by half
+  // the window, so the broker keeps delivering while a batch is being handled and acked (with
+  // 20 the broker's round trip is the limit); 1 for long handlers shared by several workers.
+  std::uint16_t prefetch_count = 100;
   // Seconds; 0 = off. messengerd services heartbeats while handlers run, so it can afford them
   // (php-amqp's default is 0).
   int heartbeat = 60;

@@ -129,40 +129,97 @@ TEST(AmqpTransport, ARetryGoesBackToItsOwnQueueOnly) {
 
 // AmqpStamp::createFromAmqpEnvelope: a retried copy keeps the properties of the message and
 // the AMQP headers its producer added (the serializer's own headers are written afresh).
+// Properties a producer set, every kind Symfony carries over (delivery_mode and timestamp too:
+// they are not replaced by Symfony's defaults, 2 and now).
+const serializer::Headers kProducerProperties{
+    {"content_encoding", "identity"}, {"delivery_mode", "1"},  {"priority", "3"},       {"timestamp", "1234567890"},
+    {"app_id", "billing"},             {"message_id", "m-1"},   {"user_id", "guest"},    {"expiration", "60000"},
+    {"type", "invoice"},               {"reply_to", "replies"}, {"correlation_id", "c-9"}};
+
+// Publishes a message with kProducerProperties and a producer's header as a foreign producer
+// would, receives it, and sends what the worker sends when its handler failed: a copy with a
+// RedeliveryStamp (and the retry's DelayStamp when `retry_delay_ms` > 0), then rejects it.
+void fail_and_retry(const std::string& ex, std::int64_t retry_delay_ms) {
+  auto t = open(dsn_for(ex));
+  ASSERT_TRUE(t->setup());
+  Raw raw;
+  serializer::Headers headers{{"type", "App\\Message\\SmsNotification"}, {"x-tenant", "acme"}};
+  transport::amqp::Outgoing out;
+  out.exchange = ex;
+  out.body = "{}";
+  out.content_type = "application/json";
+  out.headers = &headers;
+  out.properties = &kProducerProperties;
+  ASSERT_TRUE(raw->publish(out));
+  auto got = get_within(*t, 10s);
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_FALSE(got[0].decode_error) << got[0].decode_error->message;
+  core::Envelope copy = got[0].envelope;
+  copy.add(serializer::make_redelivery_stamp(1, std::chrono::system_clock::now()));
+  if (retry_delay_ms > 0) copy.add(serializer::make_delay_stamp(retry_delay_ms));
+  ASSERT_TRUE(t->send(copy));
+  ASSERT_TRUE(t->reject(got[0]));
+}  // the consumer goes: the copy waits in its queue
+
 TEST(AmqpTransport, ARetriedCopyKeepsThePropertiesAndTheProducersHeaders) {
   const auto ex = unique_name("keep");
-  serializer::EncodedEnvelope original;
-  {
-    auto t = open(dsn_for(ex));
-    ASSERT_TRUE(t->setup());
-    Raw raw;
-    serializer::Headers headers{{"type", "App\\Message\\SmsNotification"}, {"x-tenant", "acme"}};
-    serializer::Headers properties{{"priority", "3"}, {"message_id", "m-1"}, {"correlation_id", "c-9"}};
-    transport::amqp::Outgoing out;
-    out.exchange = ex;
-    out.body = "{}";
-    out.content_type = "application/json";
-    out.headers = &headers;
-    out.properties = &properties;
-    ASSERT_TRUE(raw->publish(out));
-    auto got = get_within(*t, 10s);
-    ASSERT_EQ(got.size(), 1u);
-    ASSERT_FALSE(got[0].decode_error) << got[0].decode_error->message;
-    core::Envelope copy = got[0].envelope;
-    copy.add(serializer::make_redelivery_stamp(1, std::chrono::system_clock::now()));
-    ASSERT_TRUE(t->send(copy));
-    ASSERT_TRUE(t->reject(got[0]));
-  }  // the consumer goes: the copy waits in the queue
+  ASSERT_NO_FATAL_FAILURE(fail_and_retry(ex, 0));
   Raw raw;
   auto retried = raw.take(ex);
   ASSERT_TRUE(retried);
   EXPECT_EQ(retried->routing_key, ex) << "a retry is routed to its queue";
-  const serializer::Headers expected_properties{{"priority", "3"}, {"message_id", "m-1"}, {"correlation_id", "c-9"}};
-  EXPECT_EQ(retried->properties, expected_properties);
+  EXPECT_EQ(retried->properties, kProducerProperties);
+  EXPECT_EQ(retried->delivery_mode, 1);
   ASSERT_GE(retried->headers.size(), 3u);
   EXPECT_EQ(retried->headers[0], (std::pair<std::string, std::string>{"x-tenant", "acme"}));
   EXPECT_EQ(retried->headers[1].first, "type");
   EXPECT_EQ(retried->content_type, "application/json");
+}
+
+// The worker's retries wait in a delay queue first: the copy published there has them all.
+TEST(AmqpTransport, ADelayedRetryCopyKeepsTheProperties) {
+  const auto ex = unique_name("keepdelay");
+  ASSERT_NO_FATAL_FAILURE(fail_and_retry(ex, 30000));
+  Raw raw;
+  auto retried = raw.take("delay_" + ex + "_" + ex + "_30000_retry");
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->properties, kProducerProperties);
+  ASSERT_GE(retried->headers.size(), 1u);
+  EXPECT_EQ(retried->headers[0], (std::pair<std::string, std::string>{"x-tenant", "acme"}));
+}
+
+// ReceivedMessage::delivery_count: 1 first; a message whose consumer went without acking is
+// redelivered (classic queue: the redelivered flag, a lower bound of 2; quorum queue: its
+// x-delivery-count + 1). A retried copy is a new message: it does not inherit the count.
+void expect_delivery_counts(const std::string& ex, const std::string& query) {
+  {
+    auto t = open(dsn_for(ex, query));
+    ASSERT_TRUE(t->send(message(R"({"n":"again"})")));
+    auto first = get_within(*t, 10s);
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].delivery_count, 1u);
+  }  // dropped without an ack: the broker delivers it again
+  {
+    auto t = open(dsn_for(ex, query));
+    auto second = get_within(*t, 10s);
+    ASSERT_EQ(second.size(), 1u);
+    EXPECT_EQ(second[0].delivery_count, 2u);
+    core::Envelope copy = second[0].envelope;
+    copy.add(serializer::make_redelivery_stamp(1, std::chrono::system_clock::now()));
+    ASSERT_TRUE(t->send(copy));
+    ASSERT_TRUE(t->reject(second[0]));
+    auto retried = get_within(*t, 10s);
+    ASSERT_EQ(retried.size(), 1u);
+    EXPECT_EQ(retried[0].delivery_count, 1u) << "a retried copy is delivered for the first time";
+    ASSERT_TRUE(t->ack(retried[0]));
+  }
+}
+
+TEST(AmqpTransport, DeliveryCountOfAClassicQueue) { expect_delivery_counts(unique_name("count"), ""); }
+
+TEST(AmqpTransport, DeliveryCountOfAQuorumQueue) {
+  const auto ex = unique_name("qcount");
+  expect_delivery_counts(ex, "queues[" + ex + "][arguments][x-queue-type]=quorum");
 }
 
 TEST(AmqpTransport, RoutingKeysAndConsumeQueuesInTheGivenOrder) {
