@@ -95,12 +95,16 @@ class PostgresTransport final : public Transport,
   core::Status ensure_connected();
   // Connection errors start (or continue) an outage; other errors pass unchanged.
   core::Error on_error(core::Error error);
+  std::string claim_sql() const;
   core::Status claim_rows(std::size_t count);
   core::Status flush_deferred_deletes();
   core::Status release_rows(std::vector<std::int64_t> ids);
   core::Status touch_rows(const std::vector<std::int64_t>& ids);
   core::Status delete_row(const ReceivedMessage& message, std::string_view what);
-  ReceivedMessage decode_row(const std::vector<std::optional<std::string>>& row) const;
+  ReceivedMessage decode_row(std::string_view id, std::string body, std::optional<std::string_view> headers_json,
+                             std::string queue) const;
+  // Moves body and queue out of `row` (columns id, body, headers, queue_name, ...).
+  ReceivedMessage decode_row(std::vector<std::optional<std::string>>& row) const;
   std::string queues_array() const;  // the selected queues as a text[] literal
   std::optional<std::chrono::milliseconds> next_due_wait();
 
@@ -109,6 +113,7 @@ class PostgresTransport final : public Transport,
   Clock clock_;
   std::string table_;  // settings_.table_name, written into SQL
   std::vector<std::string> queues_;
+  std::string claim_sql_;  // claim_sql(), prepared per connection
   std::unique_ptr<Connection> connection_;
   bool set_up_ = false;
 
