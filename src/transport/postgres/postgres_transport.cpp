@@ -450,8 +450,8 @@ Readiness PostgresTransport::readiness() {
       wait = std::min(wait.value_or(milliseconds::max()), settings_.check_delayed_interval);
     }
     // Symfony's get_notify_timeout: how long one wait for a notification lasts before the
-    // table is looked at again (a row whose NOTIFY cannot reach us: a pooler in transaction
-    // mode, a trigger disabled or dropped). 0, the default: notifications alone end the wait.
+    // table is looked at again (rows that notify nobody: written with the trigger disabled,
+    // session_replication_role = replica, or the trigger dropped). 0, the default: no such bound.
     if (settings_.use_notify && settings_.get_notify_timeout.count() > 0) {
       wait = std::min(wait.value_or(milliseconds::max()), settings_.get_notify_timeout);
     }
