@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 #include <type_traits>
+#include <unordered_set>
 
 namespace messengerd::transport::postgres {
 namespace {
@@ -67,6 +68,7 @@ struct Connection::Impl {
   std::unique_ptr<pqxx::connection> connection;
   std::vector<std::unique_ptr<Receiver>> receivers;  // destroyed before the connection
   std::vector<std::string> notifications;
+  std::unordered_set<std::string> prepared;  // names registered with connection->prepare()
   bool broken = false;
 
   ~Impl() {
@@ -144,6 +146,30 @@ core::Result<Rows> Connection::exec(const std::string& sql, const std::vector<st
   return impl_->guarded<Rows>([&] {
     pqxx::nontransaction tx(*impl_->connection);
     return to_rows(run(tx, sql, params));
+  });
+}
+
+core::Result<std::size_t> Connection::exec_prepared(const std::string& name, const std::string& sql,
+                                                    const std::vector<std::string>& params,
+                                                    const std::function<void(RowView)>& on_row) {
+  return impl_->guarded<std::size_t>([&] {
+    // libpqxx sends the PREPARE with the first execution (and again on a new connection).
+    if (impl_->prepared.insert(name).second) impl_->connection->prepare(name, sql);
+    pqxx::nontransaction tx(*impl_->connection);
+    const pqxx::result result = tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
+    std::vector<std::optional<std::string_view>> fields;
+    for (const auto& row : result) {
+      fields.clear();
+      for (const auto& field : row) {
+        if (field.is_null()) {
+          fields.emplace_back(std::nullopt);
+        } else {
+          fields.emplace_back(std::string_view(field.c_str(), field.size()));
+        }
+      }
+      on_row(fields);
+    }
+    return static_cast<std::size_t>(result.size());
   });
 }
 

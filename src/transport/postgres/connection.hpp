@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,10 @@ struct Rows {
   std::vector<std::vector<std::optional<std::string>>> rows;  // text form; nullopt for NULL
   std::size_t affected = 0;                                    // rows an INSERT/UPDATE/DELETE touched
 };
+
+// The fields of one result row as text (nullopt for NULL), valid only while the callback that
+// receives it runs.
+using RowView = std::span<const std::optional<std::string_view>>;
 
 // Statements inside one transaction (see Connection::transaction).
 class Session {
@@ -42,6 +48,14 @@ class Connection {
 
   // One statement in its own (implicit) transaction.
   core::Result<Rows> exec(const std::string& sql, const std::vector<std::string>& params = {});
+  // One statement prepared on this connection under `name` the first time it is used (`sql`
+  // must be the same at every call with that name: later calls skip the server's parse and
+  // plan, and send only the name and the parameters). Each row of the result goes to `on_row`
+  // in order, read in place (no Rows copied), after the statement completed: a retried
+  // deadlock never shows rows twice. Returns the number of rows.
+  core::Result<std::size_t> exec_prepared(const std::string& name, const std::string& sql,
+                                          const std::vector<std::string>& params,
+                                          const std::function<void(RowView)>& on_row);
   // BEGIN; body; COMMIT (ROLLBACK when body fails). Retried as a whole on 40P01/40001.
   core::Status transaction(const std::function<core::Status(Session&)>& body);
 

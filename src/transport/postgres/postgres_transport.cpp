@@ -53,7 +53,8 @@ PostgresTransport::PostgresTransport(std::string name, PostgresSettings settings
       serializer_(std::move(serializer)),
       clock_(std::move(clock)),
       table_(settings_.table_name),
-      queues_{settings_.queue_name} {}
+      queues_{settings_.queue_name},
+      claim_sql_(claim_sql()) {}
 
 PostgresTransport::~PostgresTransport() {
   if (!connection_ || connection_->broken()) {
@@ -223,10 +224,6 @@ core::Result<std::vector<ReceivedMessage>> PostgresTransport::get(std::size_t ma
   };
   if (max_messages == 0) return out;
   if (auto s = ensure_connected(); !s) return quiet(s.error());
-  if (settings_.use_notify) {
-    // Whatever was notified so far, the claim below sees.
-    if (auto n = connection_->take_notifications(); !n) return quiet(on_error(n.error()));
-  }
   // Rows held for half of redeliver_timeout could soon be taken by another worker: mark them again.
   if (!buffer_.empty() && now() - claimed_at_ > std::chrono::seconds(settings_.redeliver_timeout_s) / 2) {
     std::vector<std::int64_t> ids;
@@ -235,6 +232,11 @@ core::Result<std::vector<ReceivedMessage>> PostgresTransport::get(std::size_t ma
     claimed_at_ = now();
   }
   if (buffer_.empty()) {
+    if (settings_.use_notify) {
+      // Whatever was notified so far, the claim below sees (drained only here: two system
+      // calls, not worth making per message while the buffer serves).
+      if (auto n = connection_->take_notifications(); !n) return quiet(on_error(n.error()));
+    }
     if (auto s = claim_rows(std::max(max_messages, settings_.prefetch)); !s) return quiet(s.error());
   }
   while (!buffer_.empty() && out.size() < max_messages) {
@@ -245,57 +247,66 @@ core::Result<std::vector<ReceivedMessage>> PostgresTransport::get(std::size_t ma
   return out;
 }
 
+std::string PostgresTransport::claim_sql() const {
+  // One statement, one round trip, one transaction: the deferred DELETEs, then the oldest due
+  // rows, locked (SKIP LOCKED: rows another worker is claiming right now are left to it) and
+  // marked. The acked rows are excluded from the SELECT: all parts of a statement see the same
+  // snapshot, in which they still exist. ORDER BY available_at alone, as Symfony: the
+  // available_at index yields that order and the scan stops at LIMIT. Adding ", id" there made
+  // PostgreSQL sort every due row of the queue first (rows sent in the same second tie): 270 ms
+  // per claim at 65,000 waiting rows (bench/). RETURNING has no order: the outer SELECT sorts
+  // the few claimed rows (ties by id, the order they were sent in). `due` keeps the
+  // delivered_at the row had before (NULL: a first delivery) for delivery_count.
+  return "WITH acked AS (DELETE FROM " + table_ + " WHERE id = ANY($1::bigint[])), "
+         "due AS (SELECT id, delivered_at FROM " + table_ + " WHERE queue_name = $2 "
+         "AND (delivered_at IS NULL OR delivered_at < " + ts(3) + ") AND available_at <= " + ts(4) +
+         " AND NOT (id = ANY($1::bigint[])) ORDER BY available_at ASC LIMIT $5 FOR UPDATE SKIP LOCKED), "
+         "claimed AS (UPDATE " + table_ + " m SET delivered_at = " + ts(4) + " FROM due WHERE m.id = due.id "
+         "RETURNING m.id, m.body, m.headers, m.queue_name, m.available_at, due.delivered_at IS NOT NULL AS redelivered) "
+         "SELECT id, body, headers, queue_name, redelivered FROM claimed ORDER BY available_at, id";
+}
+
 core::Status PostgresTransport::claim_rows(std::size_t count) {
   const auto t = now();
-  // One statement, one transaction per queue: the deferred DELETEs (with the first), then the
-  // oldest due rows, locked (SKIP LOCKED: rows another worker is claiming right now are left to
-  // it) and marked. ORDER BY available_at alone, as Symfony: the available_at index yields that
-  // order and the scan stops at LIMIT. Adding ", id" made PostgreSQL sort every due row of the
-  // queue first (rows sent in the same second tie): 270 ms per claim at 65,000 waiting rows
-  // (bench/). Several queues (--queues) are claimed one after the other, in their order, for
-  // the same reason (one ORDER BY over all of them would sort them all).
-  const std::string sql =
-      "WITH acked AS (DELETE FROM " + table_ + " WHERE id = ANY($1::bigint[])), "
-      "due AS (SELECT id FROM " + table_ + " WHERE queue_name = $2 "
-      "AND (delivered_at IS NULL OR delivered_at < " + ts(3) + ") AND available_at <= " + ts(4) +
-      " AND NOT (id = ANY($1::bigint[])) ORDER BY available_at ASC LIMIT $5 FOR UPDATE SKIP LOCKED) "
-      "UPDATE " + table_ + " m SET delivered_at = " + ts(4) + " FROM due WHERE m.id = due.id "
-      "RETURNING m.id, m.body, m.headers, m.queue_name, m.available_at";
+  // Several queues (--queues) are claimed one after the other, in their order, each with the
+  // index scan above (one ORDER BY over all of them would sort them all); the deletes go with
+  // the first. Prepared: the server parses and plans the claim once per connection.
   const std::string redeliver_limit = epoch(t - std::chrono::seconds(settings_.redeliver_timeout_s));
   std::size_t claimed = 0;
   for (const auto& queue : queues_) {
     if (claimed >= count) break;
-    auto rows = connection_->exec(sql, {id_array(deferred_deletes_), queue, redeliver_limit, epoch(t),
-                                        std::to_string(count - claimed)});
+    auto rows = connection_->exec_prepared(
+        "messengerd_claim", claim_sql_,
+        {id_array(deferred_deletes_), queue, redeliver_limit, epoch(t), std::to_string(count - claimed)},
+        [&](RowView row) {
+          auto message = decode_row(row[0].value_or(""), std::string(row[1].value_or("")), row[2],
+                                    std::string(row[3].value_or("")));
+          // Symfony's table keeps no count: a row delivered before is at least a second delivery.
+          message.delivery_count = row[4] == std::optional<std::string_view>("t") ? 2 : 1;
+          buffer_.push_back(std::move(message));
+        });
     if (!rows) return std::unexpected(on_error(rows.error()));
     deferred_deletes_.clear();
     claimed_at_ = t;
-    // RETURNING has no order: sort as the SELECT did (available_at; then id for the ties).
-    auto& list = rows->rows;
-    std::sort(list.begin(), list.end(), [&](const auto& a, const auto& b) {
-      if (a[4] != b[4]) return a[4] < b[4];  // 'YYYY-MM-DD HH:MM:SS' text sorts as time
-      return int_field(a[0]) < int_field(b[0]);
-    });
-    for (const auto& row : list) buffer_.push_back(decode_row(row));
-    claimed += list.size();
+    claimed += *rows;
   }
   return {};
 }
 
-ReceivedMessage PostgresTransport::decode_row(const std::vector<std::optional<std::string>>& row) const {
+ReceivedMessage PostgresTransport::decode_row(std::string_view id, std::string body,
+                                              std::optional<std::string_view> headers_json, std::string queue) const {
   ReceivedMessage message;
-  message.id = row[0].value_or("");
-  message.tag = static_cast<std::uint64_t>(int_field(row[0]).value_or(0));
-  message.queue = row[3].value_or("");
-  const std::string body = row[1].value_or("");
-  auto headers = serializer::parse_headers_json(row[2].value_or(""));
+  message.id = std::string(id);
+  message.tag = static_cast<std::uint64_t>(parse_id(id).value_or(0));
+  message.queue = std::move(queue);
+  auto headers = serializer::parse_headers_json(headers_json.value_or(""));
   if (!headers) {
-    message.envelope = core::Envelope("", body);
+    message.envelope = core::Envelope("", std::move(body));
     message.decode_error = core::make_error(core::ErrorKind::decode, "message " + message.id + " of table " + table_ +
                                                                          ": headers column is not a JSON object of "
                                                                          "strings: " + headers.error().message);
   } else {
-    serializer::EncodedEnvelope encoded{body, std::move(*headers)};
+    serializer::EncodedEnvelope encoded{std::move(body), std::move(*headers)};
     auto decoded = serializer_->decode(encoded);
     if (decoded) {
       message.envelope = std::move(*decoded);
@@ -308,6 +319,12 @@ ReceivedMessage PostgresTransport::decode_row(const std::vector<std::optional<st
   }
   message.envelope.add(serializer::make_transport_message_id_stamp(message.id));
   return message;
+}
+
+ReceivedMessage PostgresTransport::decode_row(std::vector<std::optional<std::string>>& row) const {
+  const auto& headers = row[2];
+  return decode_row(row[0].value_or(""), std::move(row[1]).value_or(""),
+                    headers ? std::optional<std::string_view>(*headers) : std::nullopt, std::move(row[3]).value_or(""));
 }
 
 core::Status PostgresTransport::flush_deferred_deletes() {
@@ -364,11 +381,9 @@ core::Status PostgresTransport::ack(const ReceivedMessage& message) {
   const bool ours = handed_out_.erase(message.id) == 1;
   // A message this transport handed out: its DELETE goes with the next claim (see header).
   if (settings_.prefetch > 1 && ours && message.tag != 0) {
+    // No round trip of its own: the next claim deletes it (at most about one prefetch of
+    // handled rows wait), or going idle does.
     deferred_deletes_.push_back(static_cast<std::int64_t>(message.tag));
-    if (deferred_deletes_.size() >= settings_.prefetch && connection_ && !connection_->broken()) {
-      // A failure keeps them deferred (deleted after the reconnect): the ack itself holds.
-      if (auto s = flush_deferred_deletes(); !s) spdlog::debug("transport \"{}\": {}", name(), s.error().message);
-    }
     return {};
   }
   return delete_row(message, "ack");
@@ -434,6 +449,12 @@ Readiness PostgresTransport::readiness() {
     if (settings_.use_notify && settings_.check_delayed_interval.count() > 0) {
       wait = std::min(wait.value_or(milliseconds::max()), settings_.check_delayed_interval);
     }
+    // Symfony's get_notify_timeout: how long one wait for a notification lasts before the
+    // table is looked at again (rows that notify nobody: written with the trigger disabled,
+    // session_replication_role = replica, or the trigger dropped). 0, the default: no such bound.
+    if (settings_.use_notify && settings_.get_notify_timeout.count() > 0) {
+      wait = std::min(wait.value_or(milliseconds::max()), settings_.get_notify_timeout);
+    }
     if (notified_) wait = milliseconds(0);
     idle_wait_ = wait.value_or(milliseconds::max());
   }
@@ -492,7 +513,7 @@ core::Result<std::vector<ReceivedMessage>> PostgresTransport::all(std::optional<
       {queues_array(), epoch(t - std::chrono::seconds(settings_.redeliver_timeout_s)), epoch(t)});
   if (!rows) return std::unexpected(on_error(rows.error()));
   std::vector<ReceivedMessage> out;
-  for (const auto& row : rows->rows) out.push_back(decode_row(row));
+  for (auto& row : rows->rows) out.push_back(decode_row(row));
   return out;
 }
 

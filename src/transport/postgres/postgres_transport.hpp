@@ -11,14 +11,19 @@
 // transaction): it deletes the acks deferred so far, selects the oldest due rows
 // (`(delivered_at IS NULL OR delivered_at < now - redeliver_timeout) AND available_at <= now`,
 // ORDER BY available_at as Symfony (the index order), FOR UPDATE SKIP LOCKED: concurrent
-// workers never get the same row and never wait for each other) and sets their delivered_at = now. Rows are handed out one by
-// one; ack() and reject() defer the DELETE to the next claim (or idle, count, shutdown). A crash
-// before that only means those rows come again after redeliver_timeout (at-least-once). Claimed
-// rows not handed out are released (delivered_at = NULL) at shutdown or after a reconnect.
+// workers never get the same row and never wait for each other) and sets their delivered_at =
+// now: one prepared statement, one round trip per `prefetch` rows. delivery_count is 1 for a row
+// whose delivered_at was NULL, 2 (a lower bound: the table keeps no count) for one claimed again
+// after redeliver_timeout. Rows are handed out one by one; ack() and reject() defer the DELETE
+// to the next claim, which carries it (or to idle, count, shutdown): no round trip of their own.
+// A crash before that only means those rows come again after redeliver_timeout
+// (at-least-once). Claimed rows not handed out are released (delivered_at = NULL) at shutdown or
+// after a reconnect.
 //
 // Idle: LISTEN on the table's channel (Symfony's notify trigger fires on INSERT and UPDATE with
 // the queue name as payload); readiness() offers the libpq socket and bounds the wait by
-// check_delayed_interval and by when the next delayed row or expired delivery becomes due.
+// check_delayed_interval, by get_notify_timeout (when > 0) and by when the next delayed row or
+// expired delivery becomes due.
 //
 // Connection loss: every call reconnects when the connection is gone, with capped exponential
 // backoff, logged once per outage (redacted). get() then returns nothing instead of an error;
@@ -95,12 +100,16 @@ class PostgresTransport final : public Transport,
   core::Status ensure_connected();
   // Connection errors start (or continue) an outage; other errors pass unchanged.
   core::Error on_error(core::Error error);
+  std::string claim_sql() const;
   core::Status claim_rows(std::size_t count);
   core::Status flush_deferred_deletes();
   core::Status release_rows(std::vector<std::int64_t> ids);
   core::Status touch_rows(const std::vector<std::int64_t>& ids);
   core::Status delete_row(const ReceivedMessage& message, std::string_view what);
-  ReceivedMessage decode_row(const std::vector<std::optional<std::string>>& row) const;
+  ReceivedMessage decode_row(std::string_view id, std::string body, std::optional<std::string_view> headers_json,
+                             std::string queue) const;
+  // Moves body and queue out of `row` (columns id, body, headers, queue_name, ...).
+  ReceivedMessage decode_row(std::vector<std::optional<std::string>>& row) const;
   std::string queues_array() const;  // the selected queues as a text[] literal
   std::optional<std::chrono::milliseconds> next_due_wait();
 
@@ -109,6 +118,7 @@ class PostgresTransport final : public Transport,
   Clock clock_;
   std::string table_;  // settings_.table_name, written into SQL
   std::vector<std::string> queues_;
+  std::string claim_sql_;  // claim_sql(), prepared per connection
   std::unique_ptr<Connection> connection_;
   bool set_up_ = false;
 

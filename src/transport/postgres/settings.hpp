@@ -21,7 +21,9 @@ struct PostgresSettings {
   bool use_notify = true;  // LISTEN on the table's channel while idle
   // Longest idle wait without a notification (delayed messages become due without one).
   std::chrono::milliseconds check_delayed_interval{60000};
-  std::chrono::milliseconds get_notify_timeout{0};  // accepted for Symfony; the wait is poll()'s
+  // Longest single idle wait for a notification before the table is checked again (0: no bound
+  // beyond check_delayed_interval, the next due row and the worker's --sleep).
+  std::chrono::milliseconds get_notify_timeout{0};
   // messengerd only: rows claimed per round trip; acks are deleted with the next claim.
   std::size_t prefetch = 10;
 };

@@ -42,6 +42,28 @@ TEST_F(PostgresTest, ADeadlockIsRetriedTransparently) {
   EXPECT_EQ(server.exec("SELECT n FROM " + table + " ORDER BY id"), (std::vector<std::vector<std::string>>{{"2"}, {"2"}}));
 }
 
+// The claim runs as one prepared statement: 40001 and 40P01 run it again, and its rows reach the
+// caller once, from the run that succeeded.
+TEST_F(PostgresTest, APreparedStatementIsRetriedOnSerializationFailureAndDeadlock) {
+  for (const std::string code : {"serialization_failure", "deadlock_detected"}) {
+    const std::string fn = table + "_" + code;
+    // A sequence is not rolled back with the failed statement: it counts the runs.
+    server.exec("CREATE SEQUENCE " + fn + "_runs; CREATE FUNCTION " + fn + "() RETURNS SETOF int AS $$ BEGIN "
+                "IF nextval('" + fn + "_runs') = 1 THEN RAISE EXCEPTION 'try again' USING ERRCODE = '" + code +
+                "'; END IF; RETURN QUERY SELECT generate_series(1, 3); END $$ LANGUAGE plpgsql");
+    auto connection = Connection::open(server.conninfo(), "test");
+    ASSERT_TRUE(connection);
+    std::vector<std::string> seen;
+    auto rows = (*connection)->exec_prepared("p_" + code, "SELECT * FROM " + fn + "()", {}, [&](RowView row) {
+      seen.emplace_back(row[0].value_or("NULL"));
+    });
+    ASSERT_TRUE(rows) << code << ": " << rows.error().message;
+    EXPECT_EQ(*rows, 3u) << code;
+    EXPECT_EQ(seen, (std::vector<std::string>{"1", "2", "3"})) << code;
+    EXPECT_EQ(server.scalar("SELECT last_value FROM " + fn + "_runs"), "2") << code << ": one retry";
+  }
+}
+
 TEST_F(PostgresTest, SqlErrorsCarrySqlstateAndKeepTheConnection) {
   auto connection = Connection::open(server.conninfo(), "test");
   ASSERT_TRUE(connection);

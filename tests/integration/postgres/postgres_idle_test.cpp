@@ -45,6 +45,35 @@ TEST_F(PostgresTest, ANotificationForAnotherQueueDoesNotShortenTheWait) {
   EXPECT_GT(receiver->readiness().max_wait, 1000ms);
 }
 
+// Symfony's get_notify_timeout: the longest one wait for a notification lasts; then the table
+// is looked at again, so a row whose NOTIFY never came (trigger disabled here) is found.
+TEST_F(PostgresTest, GetNotifyTimeoutBoundsTheWaitForANotification) {
+  auto patient = open();
+  auto empty = patient->get(1);
+  ASSERT_TRUE(empty && empty->empty());
+  EXPECT_GT(patient->readiness().max_wait, 1000ms) << "default 0: notifications alone end the wait";
+
+  auto t = open("&get_notify_timeout=300");
+  empty = t->get(1);
+  ASSERT_TRUE(empty && empty->empty());
+  auto ready = t->readiness();
+  ASSERT_GE(ready.fd, 0) << "still woken at once by a notification";
+  EXPECT_LE(ready.max_wait, 300ms);
+  EXPECT_GT(ready.max_wait, 0ms) << "a wait, not a poll loop";
+
+  // A row without a notification: replica mode does not fire the notify trigger.
+  server.exec("SET LOCAL session_replication_role = replica; INSERT INTO " + table +
+              " (body, headers, queue_name, created_at, available_at) VALUES ('{}', "
+              "'{\"type\":\"App\\\\Message\\\\N\",\"Content-Type\":\"application\\/json\"}', 'default', "
+              "date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC'))");
+  pollfd fd{ready.fd, POLLIN, 0};
+  ASSERT_EQ(::poll(&fd, 1, static_cast<int>(ready.max_wait.count())), 0) << "no notification came";
+  auto got = t->get(1);  // what the worker does when the wait ended
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ(got->front().envelope.type(), "App\\Message\\N");
+}
+
 TEST_F(PostgresTest, WithoutNotifyTheWaitIsBoundedByTheNextDueMessage) {
   auto t = open("&use_notify=false");
   auto delayed = sms("soon");

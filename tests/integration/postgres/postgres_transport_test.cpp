@@ -131,6 +131,64 @@ TEST_F(PostgresTest, AnUnackedMessageIsRedeliveredAfterRedeliverTimeout) {
   EXPECT_EQ(again->front().id, got->front().id);
 }
 
+// Symfony's table keeps no delivery count: a row claimed while delivered_at was set (its worker
+// died, redeliver_timeout passed) is at least a second delivery.
+TEST_F(PostgresTest, DeliveryCountIsOneFirstAndTwoAfterRedeliverTimeout) {
+  TestClock clock;
+  auto first = open("&redeliver_timeout=600&prefetch=3", clock.clock());
+  auto second = open("&redeliver_timeout=600&prefetch=3", clock.clock());
+  ASSERT_TRUE(first->send(sms("crashed")));
+  auto got = first->get(1);
+  ASSERT_TRUE(got && got->size() == 1);
+  EXPECT_EQ(got->front().delivery_count, 1u);
+  clock.advance(602s);  // `first` died holding it
+  ASSERT_TRUE(second->send(sms("fresh")));
+  auto again = second->get(2);
+  ASSERT_TRUE(again && again->size() == 2);
+  for (const auto& m : *again) {
+    if (m.id == got->front().id) {
+      EXPECT_EQ(m.delivery_count, 2u) << "redelivered after redeliver_timeout";
+    } else {
+      EXPECT_EQ(m.delivery_count, 1u) << "never delivered before";
+    }
+  }
+}
+
+TEST_F(PostgresTest, RowsReleasedUnhandledCountAsFirstDeliveriesAgain) {
+  {
+    auto t = open("&prefetch=5");
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(t->send(sms(std::to_string(i))));
+    auto got = t->get(1);
+    ASSERT_TRUE(got && got->size() == 1);
+    ASSERT_TRUE(t->ack(got->front()));
+  }  // the second row was claimed, never handed out: released at shutdown
+  auto t = open();
+  auto got = t->get(1);
+  ASSERT_TRUE(got && got->size() == 1);
+  EXPECT_EQ(got->front().delivery_count, 1u);
+}
+
+TEST_F(PostgresTest, AcksWaitForTheNextClaimEvenWhenAPrefetchOfThemPiledUp) {
+  auto t = open("&prefetch=4");
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(t->send(sms(std::to_string(i))));
+  std::vector<ReceivedMessage> handled;
+  for (int i = 0; i < 4; ++i) {
+    auto got = t->get(1);
+    ASSERT_TRUE(got && got->size() == 1);
+    ASSERT_TRUE(t->ack(got->front()));
+    handled.push_back(std::move(got->front()));
+  }
+  EXPECT_EQ(count_rows(), "8") << "acks cost no round trip of their own";
+  auto next = t->get(1);  // one statement: the four deletes and the next claim
+  ASSERT_TRUE(next && next->size() == 1);
+  EXPECT_EQ(count_rows(), "4");
+  EXPECT_EQ(count_rows("delivered_at IS NOT NULL"), "4");
+  for (const auto& m : handled) {
+    EXPECT_EQ(count_rows("id = " + m.id), "0");
+    EXPECT_NE(next->front().id, m.id);
+  }
+}
+
 TEST_F(PostgresTest, KeepaliveRefreshesDeliveredAt) {
   TestClock clock;
   auto t = open("&redeliver_timeout=600&prefetch=1", clock.clock());
