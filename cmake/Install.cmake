@@ -1,6 +1,8 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS messengerd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The transport modules, where the executable looks for them (relative to itself, see CMakeLists.txt).
+install(TARGETS ${MESSENGERD_TRANSPORT_MODULES} LIBRARY DESTINATION ${MESSENGERD_TRANSPORT_INSTALL_DIR})
 install(TARGETS messengerd_sdk EXPORT messengerdTargets)
 install(DIRECTORY include/messengerd DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT messengerdTargets NAMESPACE messengerd::

@@ -1,6 +1,8 @@
 # The Debian package: `cpack -G DEB` in the build folder writes messengerd_<version>_<arch>.deb.
 #
 #   /usr/bin/messengerd                        the binary
+#   /usr/lib/messengerd/transports/            the transport modules (messengerd-transport-<kind>.so:
+#                                              sqlite, redis, amqp, postgres), loaded on first use
 #   /usr/lib/messengerd/plugins/               the example plugins (MESSENGERD_PLUGIN_DIR)
 #   /usr/include/messengerd, /usr/lib/cmake/   the plugin SDK and its CMake package
 #   /etc/messengerd/messenger.yaml             conffile: config/messenger.yaml with the package's
@@ -165,7 +167,7 @@ if(MESSENGERD_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "adduser, libc6, libstdc++6, libgcc-s1, libyaml-cpp0.7, libspdlog1.10, libfmt9, libsqlite3-0, libprometheus-cpp-core1.0, libprometheus-cpp-pull1.0, libsystemd0")
+    "adduser, libc6, libstdc++6, libgcc-s1, libyaml-cpp0.7, libspdlog1.10, libfmt9, libsqlite3-0, libhiredis0.14, libssl3, librabbitmq4, libpqxx-6.4, libprometheus-cpp-core1.0, libprometheus-cpp-pull1.0")
 endif()
 
 include(CPack)

@@ -2,10 +2,8 @@
 
 #include <cstdlib>
 
+#include "app/transport_modules.hpp"
 #include "ops/file_restart_signal_store.hpp"
-#include "transport/postgres/restart_signal_store.hpp"
-#include "transport/redis/restart_signal_store.hpp"
-#include "transport/sqlite/restart_signal_store.hpp"
 
 namespace messengerd::app {
 
@@ -42,9 +40,17 @@ core::Result<std::unique_ptr<core::RestartSignalStore>> make_restart_signal_stor
       return std::unexpected(core::make_error(core::ErrorKind::invalid_argument,
                                               "messengerd.restart_signal: bad DSN (" + parsed.error().part + "): " + parsed.error().message));
     }
-    if (scheme == "redis") return transport::redis::open_restart_signal_store(*parsed);
-    if (postgres) return transport::postgres::open_restart_signal_store(*parsed);
-    return transport::sqlite::open_restart_signal_store(*parsed, config.dir);
+    // The store lives in the transport's module: only the one named is loaded.
+    const char* kind = postgres ? "postgres" : scheme == "redis" ? "redis" : "sqlite";
+    auto loaded = load_transport_module(kind);
+    if (!loaded) {
+      return std::unexpected(core::make_error(loaded.error().kind, "messengerd.restart_signal: " + loaded.error().message));
+    }
+    if (loaded->module->open_restart_signal_store == nullptr) {
+      return std::unexpected(core::make_error(core::ErrorKind::unsupported,
+                                              std::string("messengerd.restart_signal: the ") + kind + " transport keeps no restart signal"));
+    }
+    return loaded->module->open_restart_signal_store(*parsed, config.dir);
   }
   return std::unexpected(core::make_error(
       core::ErrorKind::unsupported,

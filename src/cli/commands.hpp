@@ -15,5 +15,6 @@ void add_failed_show_command(CLI::App& app, GlobalOptions& global, int& exit_cod
 void add_failed_retry_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_failed_remove_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_setup_transports_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_transports_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace messengerd::cli

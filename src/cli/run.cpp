@@ -43,6 +43,7 @@ int run(int argc, char** argv) {
   add_failed_retry_command(app, global, exit_code);
   add_failed_remove_command(app, global, exit_code);
   add_setup_transports_command(app, global, exit_code);
+  add_transports_command(app, global, exit_code);
 
   try {
     std::vector<std::string> args = canonical_arguments(argc, argv);

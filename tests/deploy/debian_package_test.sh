@@ -57,7 +57,7 @@ echo "$info"
 grep -qx "Package: messengerd" <<<"$info" || fail "package name"
 grep -qx "Version: $version" <<<"$info" || fail "version"
 grep -q "^Depends: .*adduser" <<<"$info" || fail "Depends lacks adduser (postinst uses it)"
-grep -q "^Depends: .*libsystemd0" <<<"$info" || fail "Depends lacks the shared libraries (libsystemd0)"
+grep -q "^Depends: .*libsqlite3-0" <<<"$info" || fail "Depends lacks the shared libraries (libsqlite3-0, of the sqlite transport module)"
 dpkg-deb -e "$deb" "$out/DEBIAN"
 for f in conffiles postinst prerm postrm; do [[ -f $out/DEBIAN/$f ]] || fail "no DEBIAN/$f"; done
 grep -qx /etc/messengerd/messenger.yaml "$out/DEBIAN/conffiles" || fail "messenger.yaml is not a conffile"
@@ -73,6 +73,10 @@ for path in ./usr/bin/messengerd ./etc/messengerd/messenger.yaml ./etc/default/m
   grep -qx "$path" <<<"$contents" || fail "$path is not in the package"
 done
 grep -q '^\./usr/lib/[^ ]*messengerd/plugins/libsms_notification\.so$' <<<"$contents" || fail "no example plugin in the package"
+for kind in sqlite redis amqp postgres; do
+  grep -q "^\./usr/lib/[^ ]*messengerd/transports/messengerd-transport-$kind\.so\$" <<<"$contents" ||
+    fail "no $kind transport module in the package"
+done
 ! grep -q '^\./usr/etc' <<<"$contents" || fail "the package has files in /usr/etc"
 ! grep -q '^\./usr/local' <<<"$contents" || fail "the package has files in /usr/local"
 

@@ -24,6 +24,8 @@ mkdir "$tmp/bin" "$work"
 # loader's rule holds: not writable by others).
 install -m 0755 "$bin" "$tmp/bin/messengerd"
 install -m 0644 "$plugins/libtest_behaviours.so" "$tmp/bin/libtest_behaviours.so"
+# The transport modules, where the executable looks for them (../lib/messengerd/transports).
+cp -r "$(dirname "$bin")/../lib" "$tmp/lib"
 
 # supervisord runs as an ordinary user: as root, a system user made for the test.
 created_user=""
