@@ -6,7 +6,7 @@ MESSENGERD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Packages needed to build messengerd and run its unit and end-to-end tests (Debian 12).
 MESSENGERD_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libyaml-cpp-dev libspdlog-dev libcli11-dev
-  nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev prometheus-cpp-dev libsystemd-dev
+  nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev prometheus-cpp-dev
   libhiredis-dev redis-server libssl-dev openssl librabbitmq-dev rabbitmq-server libpqxx-dev postgresql)
 
 # Packages the deployment tests need (tests/deploy: systemd-analyze verify, a real supervisord,
