@@ -40,7 +40,7 @@ extern "C" {
 
 #define MESSENGERD_PLUGIN_MAGIC 0x4D534744u /* "MSGD" */
 #define MESSENGERD_ABI_MAJOR 1
-#define MESSENGERD_ABI_MINOR 0
+#define MESSENGERD_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define MESSENGERD_EXPORT __attribute__((visibility("default")))
@@ -91,6 +91,12 @@ typedef struct messengerd_message {
   const messengerd_stamp* stamps;
   size_t stamp_count;
   void* call;              /* this call's context: pass it to host->set_error */
+  /* Appended in ABI 1.1 (check struct_size before reading; sdk.hpp's delivery_count() does).
+     Deliveries of this message by its transport, this one included: 1 first, 2+ redelivered
+     after a crash or a claim from a dead consumer (a lower bound where the broker only knows
+     "redelivered"), 0 unknown or dispatched synchronously. Not redelivery_count: a retry is a
+     new message, a redelivery is the same one again. */
+  int32_t delivery_count;
 } messengerd_message;
 
 typedef messengerd_outcome (*messengerd_handle_fn)(void* user_data, const messengerd_message* message);

@@ -17,6 +17,7 @@
 // "RuntimeException"), so a failing plugin means "retry", never "ack" and never a crash.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -219,6 +220,16 @@ class Message {
   std::string_view transport() const { return m_->transport; }
   std::string_view id() const { return m_->message_id; }
   int redelivery_count() const { return m_->redelivery_count; }
+  // Deliveries of this message by its transport, this one included (1 first, 2+ after a crash
+  // or a claim from a dead consumer, 0 unknown). 0 too on a host older than ABI 1.1, whose
+  // message ends before the field.
+  int delivery_count() const {
+    constexpr std::size_t end = offsetof(messengerd_message, delivery_count) + sizeof(messengerd_message::delivery_count);
+    return m_->struct_size >= end ? m_->delivery_count : 0;
+  }
+  // The transport delivered this message before and it was never acknowledged: a handler that
+  // may have run (partly) already, e.g. to make a side effect idempotent.
+  bool redelivered() const { return delivery_count() > 1; }
   std::span<const messengerd_stamp> stamps() const { return {m_->stamps, m_->stamp_count}; }
   const messengerd_message& raw() const { return *m_; }
 

@@ -3,7 +3,8 @@
 //
 // A real plugin would call an SMS gateway here; this one logs what it would send, so it runs
 // anywhere. It shows the parts most handlers need: reading the JSON body, an option from the
-// config, telling "retry later" from "never works", and a parent type for routing.
+// config, telling "retry later" from "never works", noticing a redelivery after a crash, and a
+// parent type for routing.
 #include <messengerd/sdk.hpp>
 
 #include <cstdint>
@@ -40,6 +41,12 @@ class SmsNotificationPlugin final : public messengerd::sdk::Plugin {
       // Retrying cannot add a phone number: straight to the failure transport.
       return Outcome::unrecoverable("the SMS has no phoneNumber",
                                     "Symfony\\Component\\Messenger\\Exception\\UnrecoverableMessageHandlingException");
+    }
+    if (message.redelivered()) {
+      // Delivered before and never acknowledged: the worker that had it died, perhaps after
+      // the gateway took it. A real gateway call would pass message.id() as idempotency key.
+      host_->warning("SMS to " + phone + " is a redelivery (delivery #" + std::to_string(message.delivery_count()) +
+                     "): it may have been sent already");
     }
     ++sent_;
     host_->info("sending SMS from " + sender_ + " to " + phone + ": " + body.get_string("content") + " (#" +

@@ -18,7 +18,9 @@
 // handler (batches of 3). Every outcome is appended
 // to the journal file (option `journal`, else $MESSENGERD_TEST_JOURNAL) as one line
 // "handled|failed <id> <redelivery_count> <transport>", written with a single O_APPEND write
-// so concurrent workers never interleave lines.
+// so concurrent workers never interleave lines. With the option `journal_delivery_count: true`
+// the line ends with " <delivery_count>" too (the transport's, see sdk Message::delivery_count),
+// so that a test can tell a broker redelivery after a crash from a first delivery.
 #include <messengerd/sdk.hpp>
 
 #include <fcntl.h>
@@ -42,7 +44,7 @@ constexpr const char* kBatch = "App\\Message\\TestBatch";
 
 class Journal {
  public:
-  explicit Journal(const std::string& path) {
+  Journal(const std::string& path, bool with_delivery_count) : with_delivery_count_(with_delivery_count) {
     if (!path.empty()) fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   }
   ~Journal() {
@@ -54,14 +56,17 @@ class Journal {
   void record(const char* what, const Message& message) const {
     if (fd_ < 0) return;
     const std::string transport = message.transport().empty() ? "sync" : std::string(message.transport());
-    const std::string line = std::string(what) + " " + message.json().get_string("id") + " " +
-                             std::to_string(message.redelivery_count()) + " " + transport + "\n";
+    std::string line = std::string(what) + " " + message.json().get_string("id") + " " +
+                       std::to_string(message.redelivery_count()) + " " + transport;
+    if (with_delivery_count_) line += " " + std::to_string(message.delivery_count());
+    line += "\n";
     // One write per line: O_APPEND makes it atomic with respect to other writers.
     [[maybe_unused]] auto written = ::write(fd_, line.data(), line.size());
   }
 
  private:
   int fd_ = -1;
+  bool with_delivery_count_;
 };
 
 class TestBehavioursPlugin final : public messengerd::sdk::Plugin {
@@ -69,7 +74,9 @@ class TestBehavioursPlugin final : public messengerd::sdk::Plugin {
   void init(Host& host) override {
     host_ = &host;
     const char* env_journal = std::getenv("MESSENGERD_TEST_JOURNAL");
-    journal_ = std::make_unique<Journal>(host.option("journal").value_or(env_journal ? env_journal : ""));
+    const auto with_delivery_count = host.option("journal_delivery_count").value_or("false");
+    journal_ = std::make_unique<Journal>(host.option("journal").value_or(env_journal ? env_journal : ""),
+                                         with_delivery_count == "true" || with_delivery_count == "1");
 
     host.declare_type(kBehaviour, {"App\\Message\\TestMessageInterface"});
     host.declare_type(kBatch, {"App\\Message\\TestMessageInterface"});

@@ -1,6 +1,7 @@
 #pragma once
 // The state of one message going through a bus: what it is, where it came from, and what the
 // middleware did with it.
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@ struct BusContext {
   std::string received_from;
   std::string message_id;
   int redelivery_count = 0;
+  std::uint32_t delivery_count = 0;  // by the transport, this delivery included; 0 unknown
   // Transports chosen by the caller (Symfony's TransportNamesStamp); empty = routing decides.
   std::vector<std::string> forced_transports;
 

@@ -48,7 +48,8 @@ void HandleMessageMiddleware::handle(BusContext& context, const Next& next) {
   for (auto* handler : selected) {
     const auto& handler_name = handler->spec().name;
     if (std::find(already_handled.begin(), already_handled.end(), handler_name) != already_handled.end()) continue;
-    core::MessageView view{&context.envelope, context.received_from, context.message_id, context.redelivery_count};
+    core::MessageView view{&context.envelope, context.received_from, context.message_id, context.redelivery_count,
+                           context.delivery_count};
     auto outcome = handler->handle(view);
     stop_requested = stop_requested || outcome.stop_worker;
     if (outcome.ok()) {

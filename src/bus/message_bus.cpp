@@ -52,12 +52,13 @@ BusContext MessageBus::dispatch(core::Envelope envelope, std::vector<std::string
 }
 
 BusContext MessageBus::handle_received(core::Envelope envelope, std::string transport, std::string message_id,
-                                       int redelivery_count) {
+                                       int redelivery_count, std::uint32_t delivery_count) {
   BusContext context;
   context.envelope = std::move(envelope);
   context.received_from = std::move(transport);
   context.message_id = std::move(message_id);
   context.redelivery_count = redelivery_count;
+  context.delivery_count = delivery_count;
   run(context);
   return context;
 }

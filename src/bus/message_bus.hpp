@@ -4,6 +4,7 @@
 //   <the bus's user middleware>, send_message, handle_message
 // With default_middleware: false only the user middleware run (and handle_message, so that
 // handlers still run). Not thread-safe: one bus object per thread role.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,9 +35,10 @@ class MessageBus {
   // `forced_transports` overrides routing (Symfony's TransportNamesStamp).
   BusContext dispatch(core::Envelope envelope, std::vector<std::string> forced_transports = {});
 
-  // A message a worker received from `transport`: handled, never sent.
+  // A message a worker received from `transport`: handled, never sent. `delivery_count` is the
+  // transport's (transport::ReceivedMessage), passed on to handlers and middleware.
   BusContext handle_received(core::Envelope envelope, std::string transport, std::string message_id,
-                             int redelivery_count);
+                             int redelivery_count, std::uint32_t delivery_count = 0);
 
   // A message dispatched by handler code: queued until the current handling succeeded when
   // called during one, else dispatched now.

@@ -36,6 +36,9 @@ struct MessageView {
   std::string_view transport;   // receiver name, empty when dispatched synchronously
   std::string_view message_id;  // transport message id, may be empty
   int redelivery_count = 0;     // retries so far (RedeliveryStamp.retryCount)
+  // Deliveries of this very message by its transport, this one included: 1 first, 2+ after a
+  // crash or a claim from a dead consumer, 0 unknown/synchronous (transport::ReceivedMessage).
+  std::uint32_t delivery_count = 0;
 };
 
 struct HandlerSpec {

@@ -1,5 +1,8 @@
 #include "plugin/message_view.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace messengerd::plugin {
 
 AbiMessage::AbiMessage(const core::MessageView& view, CallContext* call)
@@ -17,6 +20,7 @@ AbiMessage::AbiMessage(const core::MessageView& view, CallContext* call)
   message_.stamps = stamps_.data();
   message_.stamp_count = stamps_.size();
   message_.call = call;
+  message_.delivery_count = static_cast<std::int32_t>(std::min<std::uint32_t>(view.delivery_count, INT32_MAX));
 }
 
 core::HandlerOutcome to_core_outcome(messengerd_outcome code, const CallContext& call, const std::string& who) {

@@ -104,6 +104,7 @@ void Worker::emit(const core::WorkerEvent& event) {
     core::Envelope envelope;
     std::string transport, id, error, moved_to;
     int redelivery = 0;
+    std::uint32_t deliveries = 0;
   };
   auto copy = std::make_shared<Copy>();
   const auto* message = event.message;
@@ -112,6 +113,7 @@ void Worker::emit(const core::WorkerEvent& event) {
     copy->transport = message->transport;
     copy->id = message->message_id;
     copy->redelivery = message->redelivery_count;
+    copy->deliveries = message->delivery_count;
   }
   copy->error = event.error;
   copy->moved_to = event.moved_to;
@@ -119,7 +121,7 @@ void Worker::emit(const core::WorkerEvent& event) {
   auto listeners = plugin_listeners_;
   core::WorkerEvent shape = event;
   handler_thread_->post([copy, has_message, shape, listeners] {
-    core::MessageView view{&copy->envelope, copy->transport, copy->id, copy->redelivery};
+    core::MessageView view{&copy->envelope, copy->transport, copy->id, copy->redelivery, copy->deliveries};
     core::WorkerEvent copied = shape;
     copied.message = has_message ? &view : nullptr;
     copied.error = copy->error;
@@ -270,7 +272,7 @@ void Worker::handle(const ReceiverBinding& receiver, transport::ReceivedMessage 
   ++stats_.received;
   const int retries = serializer::retry_count(message.envelope);
   util::LogScope scope({receiver.name, message.envelope.type(), message.id, retries, std::nullopt});
-  core::MessageView view{&message.envelope, receiver.name, message.id, retries};
+  core::MessageView view{&message.envelope, receiver.name, message.id, retries, message.delivery_count};
   emit(core::WorkerEventKind::message_received, &view);
 
   if (message.decode_error) {
@@ -303,9 +305,10 @@ void Worker::post_ahead(const ReceiverBinding& receiver, transport::ReceivedMess
   const core::Envelope* envelope = &entry.message.envelope;
   const std::string* id = &entry.message.id;
   const std::string* transport_name = &receiver.name;
+  const auto deliveries = entry.message.delivery_count;
   const auto& forced_bus = options_.bus;
   const bool reset = options_.reset;
-  handler_thread_->post([this, pending, envelope, id, transport_name, &forced_bus, retries, reset] {
+  handler_thread_->post([this, pending, envelope, id, transport_name, &forced_bus, retries, deliveries, reset] {
     if (cancel_ahead_.load(std::memory_order_acquire)) {
       pending->skipped = true;
       pending->done.store(true, std::memory_order_release);
@@ -313,7 +316,7 @@ void Worker::post_ahead(const ReceiverBinding& receiver, transport::ReceivedMess
     }
     auto start = Clock::now();
     auto& bus = env_.bus_for(*envelope, forced_bus);
-    auto context = bus.handle_received(*envelope, *transport_name, *id, retries);
+    auto context = bus.handle_received(*envelope, *transport_name, *id, retries, deliveries);
     pending->envelope = std::move(context.envelope);
     pending->outcome = std::move(context.outcome);
     pending->effective_receiver = context.received_from;
@@ -355,7 +358,7 @@ void Worker::fill_window(std::size_t& posted) {
     }
     ++stats_.received;
     const int retries = serializer::retry_count(message.envelope);
-    core::MessageView view{&message.envelope, next->receiver->name, message.id, retries};
+    core::MessageView view{&message.envelope, next->receiver->name, message.id, retries, message.delivery_count};
     emit(core::WorkerEventKind::message_received, &view);
     post_ahead(*next->receiver, std::move(message), retries, HandlerThread::Wake::later);
     ++posted;
@@ -424,7 +427,7 @@ void Worker::flush_batch(core::Handler* handler) {
     std::vector<core::MessageView> views;
     views.reserve(entries.size());
     for (const auto& e : entries) {
-      views.push_back({&e.message.envelope, e.receiver->name, e.message.id, serializer::retry_count(e.message.envelope)});
+      views.push_back({&e.message.envelope, e.receiver->name, e.message.id, serializer::retry_count(e.message.envelope), e.message.delivery_count});
     }
     job->outcomes = handler->handle_batch(views);
     if (reset) env_.reset_plugins();
@@ -529,7 +532,7 @@ void Worker::finish(const ReceiverBinding& receiver, transport::ReceivedMessage&
     }
   }
 
-  core::MessageView view{&pending.envelope, receiver.name, message.id, serializer::retry_count(message.envelope)};
+  core::MessageView view{&pending.envelope, receiver.name, message.id, serializer::retry_count(message.envelope), message.delivery_count};
   if (pending.outcome.ok()) {
     if (auto acked = receiver.transport->ack(message); !acked) {
       spdlog::error("ack of message {} on \"{}\" failed (it will be redelivered): {}", message.id, receiver.name,
@@ -565,7 +568,7 @@ void Worker::handle_failure(const ReceiverBinding& receiver, transport::Received
                      unit_random()};
   auto plan = plan_failure(input);
   const bool will_retry = plan.decision == retry::Decision::retry;
-  core::MessageView view{&plan.copy, receiver.name, message.id, serializer::retry_count(message.envelope)};
+  core::MessageView view{&plan.copy, receiver.name, message.id, serializer::retry_count(message.envelope), message.delivery_count};
   core::WorkerEvent failed;
   failed.kind = core::WorkerEventKind::message_failed;
   failed.message = &view;

@@ -33,7 +33,7 @@ struct RedisE2e : E2eFixture {
                              "messengerd:\n"
                              "  plugins:\n"
                              "    - path: '" MESSENGERD_EXAMPLE_PLUGIN_DIR "/libtest_behaviours.so'\n"
-                             "      options: {journal: '" << journal.string() << "'}\n"
+                             "      options: {journal: '" << journal.string() << "', journal_delivery_count: true}\n"
                           << extra;
   }
   std::unique_ptr<Process> start_as(const std::string& consumer, std::vector<std::string> args) {
@@ -79,6 +79,13 @@ TEST_F(RedisE2e, AKilledWorkersMessageIsClaimedByAnotherWorker) {
   EXPECT_EQ(rescuer->wait(seconds(10)), 0);
   EXPECT_NE(rescuer->err().find("claimed 1 message(s)"), std::string::npos) << rescuer->err();
   EXPECT_EQ(server.command({"XPENDING", "messages", "symfony"}).substr(0, 1), "0");
+  // The handler of worker-b was told it is a redelivery: Redis delivered the entry to worker-a
+  // first ("handled <id> <retries> <transport> <delivery_count>").
+  const auto lines = journal_lines();
+  ASSERT_EQ(lines.size(), 1u) << read_file(journal);
+  std::smatch delivered;
+  ASSERT_TRUE(std::regex_match(lines[0], delivered, std::regex("handled victim 0 async (\\d+)"))) << lines[0];
+  EXPECT_GE(std::stoi(delivered[1].str()), 2) << lines[0];
 }
 
 TEST_F(RedisE2e, ARedisRestartMidConsumeLosesNothing) {

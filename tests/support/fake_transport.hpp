@@ -30,6 +30,7 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
     transport::ReceivedMessage m;
     m.envelope = queue.front();
     m.id = std::to_string(++next_id_);
+    m.delivery_count = delivery_count;
     queue.pop_front();
     out.push_back(std::move(m));
     return out;
@@ -61,6 +62,7 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
   std::atomic<int> ack_count{0};  // readable from a handler while the worker runs
   bool fail_sends = false;
   bool deliver_sent = false;  // sent messages become receivable (retries loop back)
+  std::uint32_t delivery_count = 0;  // what get() reports as ReceivedMessage::delivery_count
   std::optional<std::chrono::milliseconds> heartbeat_every;  // nullopt: no heartbeats wanted
   int heartbeats = 0;
 

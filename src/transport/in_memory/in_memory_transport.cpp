@@ -63,6 +63,7 @@ core::Result<std::vector<ReceivedMessage>> InMemoryTransport::get(std::size_t ma
     if (stored.delivered || stored.available_at > t) continue;
     stored.delivered = true;
     out.push_back(received(id, stored));
+    out.back().delivery_count = 1;  // a delivered message is never handed out again here
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -194,7 +195,8 @@ core::Status RedisTransport::promote_due_delayed() {
   return {};
 }
 
-void RedisTransport::take_entries(const redisReply* entries, std::deque<ReceivedMessage>& out, bool ack_trimmed) {
+void RedisTransport::take_entries(const redisReply* entries, std::deque<ReceivedMessage>& out, bool ack_trimmed,
+                                  std::uint32_t delivery_count) {
   if (entries == nullptr || entries->type != REDIS_REPLY_ARRAY) return;
   for (std::size_t i = 0; i < entries->elements; ++i) {
     const redisReply* entry = entries->element[i];
@@ -227,11 +229,52 @@ void RedisTransport::take_entries(const redisReply* entries, std::deque<Received
       broken.id = id;
       broken.decode_error = core::make_error(core::ErrorKind::decode, "entry " + id + " of stream " + settings_.stream +
                                                                            " has no \"message\" field");
+      broken.delivery_count = delivery_count;
       out.push_back(std::move(broken));
       continue;
     }
     out.push_back(decode_entry(std::move(id), value, *serializer_, settings_.stream));
+    out.back().delivery_count = delivery_count;
   }
+}
+
+core::Status RedisTransport::read_delivery_counts(std::deque<ReceivedMessage>& out, std::size_t from) {
+  if (from >= out.size()) return {};
+  // Both paths read the pending list in id order; min/max anyway, XPENDING wants a range.
+  auto before = [](const std::string& a, const std::string& b) {
+    auto parts = [](const std::string& id) {
+      const auto dash = id.find('-');
+      return std::pair{std::stoull(id.substr(0, dash)), dash == std::string::npos ? 0ULL : std::stoull(id.substr(dash + 1))};
+    };
+    return parts(a) < parts(b);
+  };
+  std::string first = out[from].id, last = out[from].id;
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (before(out[i].id, first)) first = out[i].id;
+    if (before(last, out[i].id)) last = out[i].id;
+  }
+  // Our other pending entries may lie in the same range (prefetched, being handled, acked but
+  // not yet flushed): the count leaves room for them. An entry not listed keeps its bound.
+  const std::size_t ours = out.size() - from + handed_out_.size() + deferred_acks_.size() + settings_.prefetch;
+  const std::string count = std::to_string(ours);
+  auto reply = commands_.command({"XPENDING", settings_.stream, settings_.group, first, last, count, settings_.consumer}, true);
+  if (!reply && reply.error().kind == core::ErrorKind::connection) return std::unexpected(reply.error());
+  if (!reply || (*reply)->type != REDIS_REPLY_ARRAY) {
+    spdlog::debug("transport \"{}\": XPENDING for delivery counts failed ({}); reporting the lower bound", name(),
+                  reply ? std::string(reply_text(reply->get())) : reply.error().message);
+    return {};
+  }
+  std::unordered_map<std::string_view, std::uint32_t> delivered;
+  for (std::size_t i = 0; i < (*reply)->elements; ++i) {
+    const auto* id = element((*reply)->element[i], 0);
+    const auto* times = element((*reply)->element[i], 3);
+    if (id == nullptr || times == nullptr || times->type != REDIS_REPLY_INTEGER || times->integer < 1) continue;
+    delivered[reply_text(id)] = static_cast<std::uint32_t>(std::min<long long>(times->integer, UINT32_MAX));
+  }
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (auto it = delivered.find(out[i].id); it != delivered.end()) out[i].delivery_count = it->second;
+  }
+  return {};
 }
 
 core::Status RedisTransport::claim_idle_entries() {
@@ -246,7 +289,10 @@ core::Status RedisTransport::claim_idle_entries() {
                                     cursor, "COUNT", count});
     if (!reply) return std::unexpected(on_error(reply.error()));
     const std::size_t before = buffer_.size();
-    take_entries(element(reply->get(), 1), buffer_, true);
+    // Claimed entries were delivered to their dead consumer first: 2 at least, the real count
+    // from Redis (XAUTOCLAIM counts the claim as a delivery).
+    take_entries(element(reply->get(), 1), buffer_, true, 2);
+    if (auto s = read_delivery_counts(buffer_, before); !s) return std::unexpected(on_error(s.error()));
     claimed += buffer_.size() - before;
     cursor = std::string(reply_text(element(reply->get(), 0)));
     if (cursor.empty() || cursor == "0-0") break;
@@ -270,7 +316,11 @@ core::Status RedisTransport::read_own_pending() {
   }
   // The cursor walks forward: an entry is never read twice in one pass (symfony/symfony#44400).
   pending_cursor_ = std::string(reply_text(element(entries->element[entries->elements - 1], 0)));
-  take_entries(entries, buffer_, true);
+  // Read before (by this consumer, before a restart or a lost connection): 2 at least, the
+  // real count from Redis (reading the pending list again counts as a delivery).
+  const std::size_t before = buffer_.size();
+  take_entries(entries, buffer_, true, 2);
+  if (auto s = read_delivery_counts(buffer_, before); !s) return std::unexpected(on_error(s.error()));
   return {};
 }
 
@@ -279,7 +329,7 @@ core::Status RedisTransport::read_new_entries() {
   auto reply = commands_.command({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "STREAMS",
                                   settings_.stream, ">"});
   if (!reply) return std::unexpected(on_error(reply.error()));
-  take_entries(element(element(reply->get(), 0), 1), buffer_, false);
+  take_entries(element(element(reply->get(), 0), 1), buffer_, false, 1);  // ">": never delivered before
   return {};
 }
 
@@ -309,7 +359,7 @@ core::Status RedisTransport::collect_blocking_read() {
     set_up_ = false;
     return {};
   }
-  take_entries(element(element(r, 0), 1), buffer_, false);
+  take_entries(element(element(r, 0), 1), buffer_, false, 1);  // ">": never delivered before
   return {};
 }
 

@@ -63,9 +63,15 @@ class RedisTransport final : public Transport,
   core::Status read_new_entries();
   core::Status start_blocking_read();
   core::Status collect_blocking_read();
-  // Appends the entries of an XREADGROUP / XAUTOCLAIM / XRANGE entry array to `out`;
-  // entries trimmed away (nil fields) are acked and skipped with a warning.
-  void take_entries(const redisReply* entries, std::deque<ReceivedMessage>& out, bool ack_trimmed);
+  // Appends the entries of an XREADGROUP / XAUTOCLAIM / XRANGE entry array to `out`, with
+  // `delivery_count` (see ReceivedMessage); entries trimmed away (nil fields) are acked and
+  // skipped with a warning.
+  void take_entries(const redisReply* entries, std::deque<ReceivedMessage>& out, bool ack_trimmed,
+                    std::uint32_t delivery_count = 0);
+  // Replaces the lower bound of out[from..] (entries read again from our pending list, or
+  // claimed) by the times-delivered Redis keeps, in one XPENDING: only on those rare paths.
+  // Fails only when the connection does (the caller's on_error then drops the buffer).
+  core::Status read_delivery_counts(std::deque<ReceivedMessage>& out, std::size_t from);
   core::Status finish(const ReceivedMessage& message, bool delete_entry, std::string_view what);
   // Sends the acks collected since the last round trip, in one XACK (+ one XDEL).
   core::Status flush_acks();

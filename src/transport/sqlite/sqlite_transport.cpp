@@ -135,11 +135,11 @@ core::Status SqliteTransport::ensure_ready() {
       {&statements->insert,
        "INSERT INTO {T} (body, headers, queue_name, created_at, available_at) VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&statements->select_due_by_time,
-       "SELECT id, body, headers FROM {T} WHERE +queue_name = ?1 AND (delivered_at IS NULL OR delivered_at < ?2) "
-       "AND available_at <= ?3 ORDER BY available_at ASC, id ASC LIMIT ?4"},
+       "SELECT id, body, headers, delivered_at IS NOT NULL FROM {T} WHERE +queue_name = ?1 "
+       "AND (delivered_at IS NULL OR delivered_at < ?2) AND available_at <= ?3 ORDER BY available_at ASC, id ASC LIMIT ?4"},
       {&statements->select_due_by_queue,
-       "SELECT id, body, headers FROM {T} WHERE queue_name = ?1 AND (+delivered_at IS NULL OR +delivered_at < ?2) "
-       "AND +available_at <= ?3 ORDER BY available_at ASC, id ASC LIMIT ?4"},
+       "SELECT id, body, headers, delivered_at IS NOT NULL FROM {T} WHERE queue_name = ?1 "
+       "AND (+delivered_at IS NULL OR +delivered_at < ?2) AND +available_at <= ?3 ORDER BY available_at ASC, id ASC LIMIT ?4"},
       {&statements->mark_delivered, "UPDATE {T} SET delivered_at = ?1 WHERE id = ?2"},
       {&statements->remove_by_id, "DELETE FROM {T} WHERE id = ?1"},
       {&statements->remove_in_queue, "DELETE FROM {T} WHERE id = ?1 AND queue_name = ?2"},
@@ -258,6 +258,7 @@ core::Status SqliteTransport::claim_rows(std::size_t max_messages) {
     std::string body;
     std::string headers;
     std::size_t queue;
+    bool redelivered;  // delivered_at was set: its worker died (or hung) past redeliver_timeout
   };
   std::vector<Row> rows;
   rows.reserve(std::min<std::size_t>(max_messages, 64));
@@ -283,7 +284,7 @@ core::Status SqliteTransport::claim_rows(std::size_t max_messages) {
         if (!row) return std::unexpected(row.error());
         if (!*row) break;
         rows.push_back(Row{select.column_int64(0), std::string(select.column_text(1)),
-                           std::string(select.column_text(2)), q});
+                           std::string(select.column_text(2)), q, select.column_int64(3) != 0});
       }
     }
     auto& mark = statements_->mark_delivered;
@@ -297,7 +298,12 @@ core::Status SqliteTransport::claim_rows(std::size_t max_messages) {
   deferred_deletes_.clear();
   claimed_at_ = t;
   // Decoding happens after the commit: the write lock is held as briefly as possible.
-  for (auto& row : rows) buffer_.push_back(decode_row(row.id, row.body, row.headers, queues_[row.queue]));
+  // The table keeps no delivery counter, only whether a delivery is outstanding: a redelivered
+  // row reports 2, the lower bound (it may have been claimed and abandoned more than once).
+  for (auto& row : rows) {
+    buffer_.push_back(decode_row(row.id, row.body, row.headers, queues_[row.queue]));
+    buffer_.back().delivery_count = row.redelivered ? 2 : 1;
+  }
   return {};
 }
 

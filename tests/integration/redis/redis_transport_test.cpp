@@ -186,6 +186,50 @@ TEST_F(RedisTransportTest, EveryIdleEntryOfADeadConsumerIsClaimedInOneInterval) 
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+TEST_F(RedisTransportTest, AClaimedEntryReportsHowOftenRedisDeliveredIt) {
+  {
+    auto first = open("/s/g/first");
+    ASSERT_TRUE(first->send(sms("claimed")));
+    auto got = get_within(*first, 5s);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].delivery_count, 1u);  // a new entry
+  }  // dies without acking
+  {
+    auto second = open("/s/g/second?redeliver_timeout=1&claim_interval=100");
+    auto got = get_within(*second, 10s);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].envelope.body(), R"({"phoneNumber":"+1","content":"claimed"})");
+    EXPECT_EQ(got[0].delivery_count, 2u);  // claimed after redeliver_timeout
+  }  // dies too
+  auto third = open("/s/g/third?redeliver_timeout=0&claim_interval=100");
+  auto got = get_within(*third, 10s);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].delivery_count, 3u);  // Redis's count, not only the lower bound
+  ASSERT_TRUE(third->ack(got[0]));
+}
+
+TEST_F(RedisTransportTest, OwnPendingEntriesReadAgainAfterARestartReportARedelivery) {
+  {
+    auto crashed = open("/s/g/worker-1?prefetch=5");
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(crashed->send(sms(std::to_string(i))));
+    auto got = get_within(*crashed, 5s);  // both fetched into its pending list, 1 handed out
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].delivery_count, 1u);
+  }
+  auto restarted = open("/s/g/worker-1");
+  ASSERT_TRUE(restarted->send(sms("new")));
+  std::vector<std::pair<std::string, std::uint32_t>> seen;
+  for (int i = 0; i < 3; ++i) {
+    auto got = get_within(*restarted, 5s);
+    ASSERT_EQ(got.size(), 1u);
+    seen.emplace_back(got[0].envelope.body(), got[0].delivery_count);
+    ASSERT_TRUE(restarted->ack(got[0]));
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::uint32_t>>{{R"({"phoneNumber":"+1","content":"0"})", 2},
+                                                                      {R"({"phoneNumber":"+1","content":"1"})", 2},
+                                                                      {R"({"phoneNumber":"+1","content":"new"})", 1}}));
+}
+
 TEST_F(RedisTransportTest, APendingEntryTrimmedAwayIsSkippedNotFatal) {
   std::string trimmed_id;
   {

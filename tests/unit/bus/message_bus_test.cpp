@@ -260,5 +260,35 @@ TEST_F(BusFixture, StopWorkerFlagIsCarried) {
   EXPECT_TRUE(bus->dispatch(core::Envelope("App\\Sms", "{}")).outcome.stop_worker);
 }
 
+// Notes the delivery count user middleware is shown, before and after the handlers.
+class DeliveryCountMiddleware final : public core::Middleware {
+ public:
+  std::string_view name() const override { return "delivery_count"; }
+  core::HandlerOutcome before(const core::MessageView& m) override {
+    seen.push_back(m.delivery_count);
+    return core::HandlerOutcome::success();
+  }
+  void after(const core::MessageView& m, const core::HandlerOutcome&) override { seen.push_back(m.delivery_count); }
+  std::vector<std::uint32_t> seen;
+};
+
+TEST_F(BusFixture, HandlersAndMiddlewareSeeTheTransportsDeliveryCount) {
+  std::vector<std::uint32_t> handler_saw;
+  add("sms", {"App\\Sms"}, [&](const core::MessageView& m) {
+    handler_saw.push_back(m.delivery_count);
+    return core::HandlerOutcome::success();
+  });
+  auto middleware = std::make_shared<DeliveryCountMiddleware>();
+  BusOptions options;
+  options.user_middleware.push_back(middleware);
+  auto bus = make_bus(options);
+  auto result = bus->handle_received(core::Envelope("App\\Sms", "{}"), "async", "1", 0, 2);
+  EXPECT_TRUE(result.outcome.ok());
+  EXPECT_EQ(result.delivery_count, 2u);
+  bus->dispatch(core::Envelope("App\\Sms", "{}"));  // handled synchronously: no transport delivered it
+  EXPECT_EQ(handler_saw, (std::vector<std::uint32_t>{2, 0}));
+  EXPECT_EQ(middleware->seen, (std::vector<std::uint32_t>{2, 2, 0, 0}));
+}
+
 }  // namespace
 }  // namespace messengerd::bus

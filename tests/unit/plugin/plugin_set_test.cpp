@@ -116,6 +116,24 @@ TEST_F(PluginSetTest, TheTestBehavioursPluginFailsAsAsked) {
                                                        "failed r 0 async", "handled s 0 async"}));
 }
 
+TEST_F(PluginSetTest, APluginHandlerSeesTheTransportsDeliveryCount) {
+  auto set = load({plugin_entry(example_plugin("test_behaviours"),
+                                Value::map({{"journal", Value::string(journal.string())},
+                                            {"journal_delivery_count", Value::boolean(true)}}))});
+  ASSERT_TRUE(set);
+  auto behave = handler_named(*set, "test_behaviours.behave");
+  ASSERT_TRUE(behave);
+  core::Envelope first("App\\Message\\TestBehaviour", R"({"id":"first"})");
+  core::Envelope again("App\\Message\\TestBehaviour", R"({"id":"again"})");
+  auto first_view = view_of(first);
+  first_view.delivery_count = 1;
+  auto again_view = view_of(again);
+  again_view.delivery_count = 2;  // e.g. claimed from a dead consumer
+  EXPECT_TRUE(behave->handle(first_view).ok());
+  EXPECT_TRUE(behave->handle(again_view).ok());
+  EXPECT_EQ(journal_lines(), (std::vector<std::string>{"handled first 0 async 1", "handled again 0 async 2"}));
+}
+
 TEST_F(PluginSetTest, HandlersReachTheHostServices) {
   auto set = load({plugin_entry(test_plugin("observer"), observer_options())});
   ASSERT_TRUE(set);

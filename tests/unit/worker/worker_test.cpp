@@ -398,5 +398,60 @@ TEST_F(WorkerFixture, PendingBatchIsFlushedWhenTheWorkerStops) {
   EXPECT_EQ(env.t("async").queue.size(), 1u);
 }
 
+// Records the delivery count of every message event a plugin listener is given.
+struct DeliveryCountListener final : core::WorkerListener {
+  void on_event(const core::WorkerEvent& event) override {
+    if (event.message != nullptr) seen.emplace_back(event.kind, event.message->delivery_count);
+  }
+  std::vector<std::pair<core::WorkerEventKind, std::uint32_t>> seen;
+};
+
+TEST_F(WorkerFixture, HandlersAndListenersSeeTheTransportsDeliveryCount) {
+  std::vector<std::uint32_t> seen_by_handler;
+  add("sms", [&](const core::MessageView& m) {
+    seen_by_handler.push_back(m.delivery_count);
+    return core::HandlerOutcome::success();
+  });
+  auto listener = std::make_shared<DeliveryCountListener>();
+  env.listeners.push_back(listener);
+  env.t("async").delivery_count = 3;  // redelivered twice before, e.g. claimed from dead consumers
+  enqueue(1);
+  WorkerOptions options;
+  options.limit = 1;
+  make(options).run();
+  EXPECT_EQ(seen_by_handler, std::vector<std::uint32_t>{3});
+  EXPECT_EQ(listener->seen, (std::vector<std::pair<core::WorkerEventKind, std::uint32_t>>{
+                                {core::WorkerEventKind::message_received, 3}, {core::WorkerEventKind::message_handled, 3}}));
+}
+
+TEST_F(WorkerFixture, AFailedRedeliveryReportsItsDeliveryCountToListeners) {
+  add("broken", [](const core::MessageView&) { return core::HandlerOutcome::failure(core::OutcomeKind::unrecoverable, "x"); });
+  auto listener = std::make_shared<DeliveryCountListener>();
+  env.listeners.push_back(listener);
+  env.t("async").delivery_count = 2;
+  enqueue(1);
+  WorkerOptions options;
+  options.limit = 1;
+  make(options).run();
+  EXPECT_EQ(listener->seen, (std::vector<std::pair<core::WorkerEventKind, std::uint32_t>>{
+                                {core::WorkerEventKind::message_received, 2}, {core::WorkerEventKind::message_failed, 2}}));
+}
+
+TEST_F(WorkerFixture, BatchHandlersSeeEachMessagesDeliveryCount) {
+  std::vector<std::uint32_t> seen;
+  auto h = add("batch", [&](const core::MessageView& m) {
+    seen.push_back(m.delivery_count);
+    return core::HandlerOutcome::success();
+  });
+  h->mutable_spec().batch_size = 2;
+  env.t("async").delivery_count = 4;
+  enqueue(2);
+  WorkerOptions options;
+  options.limit = 2;
+  make(options).run();
+  EXPECT_EQ(h->batch_sizes, std::vector<std::size_t>{2});
+  EXPECT_EQ(seen, (std::vector<std::uint32_t>{4, 4}));
+}
+
 }  // namespace
 }  // namespace messengerd::worker
