@@ -36,8 +36,10 @@ ensure_packages() {
 }
 
 # Configures and builds one CMake preset (dev, release, asan).
+# build_preset PRESET [TARGET...]: configure and build a preset, everything or just the targets.
 build_preset() {
   local preset=$1
+  shift
   cmake --preset "$preset" -G Ninja -S "$MESSENGERD_ROOT" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)"
+  cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}
 }

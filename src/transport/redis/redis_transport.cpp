@@ -77,16 +77,21 @@ RedisTransport::~RedisTransport() {
   }
 }
 
+std::vector<std::vector<std::string_view>> RedisTransport::deferred_ack_commands() const {
+  std::vector<std::vector<std::string_view>> commands;
+  if (deferred_acks_.empty()) return commands;
+  auto& xack = commands.emplace_back(std::vector<std::string_view>{"XACK", settings_.stream, settings_.group});
+  xack.insert(xack.end(), deferred_acks_.begin(), deferred_acks_.end());
+  if (settings_.delete_after_ack) {
+    auto& xdel = commands.emplace_back(std::vector<std::string_view>{"XDEL", settings_.stream});
+    xdel.insert(xdel.end(), deferred_acks_.begin(), deferred_acks_.end());
+  }
+  return commands;
+}
+
 core::Status RedisTransport::flush_acks() {
   if (deferred_acks_.empty()) return {};
-  std::vector<std::vector<std::string_view>> commands(1);
-  commands[0] = {"XACK", settings_.stream, settings_.group};
-  for (const auto& id : deferred_acks_) commands[0].push_back(id);
-  if (settings_.delete_after_ack) {
-    commands.push_back({"XDEL", settings_.stream});
-    for (const auto& id : deferred_acks_) commands[1].push_back(id);
-  }
-  auto replies = commands_.pipeline(commands);
+  auto replies = commands_.pipeline(deferred_ack_commands());
   if (!replies) return std::unexpected(on_error(replies.error()));
   deferred_acks_.clear();
   return {};
@@ -326,10 +331,19 @@ core::Status RedisTransport::read_own_pending() {
 
 core::Status RedisTransport::read_new_entries() {
   const std::string count = std::to_string(settings_.prefetch);
-  auto reply = commands_.command({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "STREAMS",
-                                  settings_.stream, ">"});
-  if (!reply) return std::unexpected(on_error(reply.error()));
-  take_entries(element(element(reply->get(), 0), 1), buffer_, false, 1);  // ">": never delivered before
+  // The deferred acks ride in the same pipeline as the read: one round trip per batch, not two.
+  auto commands = deferred_ack_commands();
+  commands.push_back({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "STREAMS",
+                      settings_.stream, ">"});
+  auto replies = commands_.pipeline(commands);
+  if (!replies) return std::unexpected(on_error(replies.error()));
+  deferred_acks_.clear();
+  const redisReply* read = replies->back().get();
+  if (read->type == REDIS_REPLY_ERROR) {  // e.g. NOGROUP: get() sets the stream up again
+    return std::unexpected(on_error(core::make_error(core::ErrorKind::internal,
+                                                     "XREADGROUP failed: " + std::string(reply_text(read)))));
+  }
+  take_entries(element(element(read, 0), 1), buffer_, false, 1);  // ">": never delivered before
   return {};
 }
 
@@ -382,14 +396,20 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
   };
   if (auto s = ensure_connected(); !s) return quiet(s.error());
   if (buffer_.empty()) {
-    if (auto s = flush_acks(); !s) return quiet(s.error());
+    // Acks wait for the next read of new entries, which carries them (read_new_entries). They
+    // go out first whenever this round may read the pending list (a claim, our own pending
+    // entries), where an acked entry must not show up again, or collects a blocking read.
+    const bool claim_due = Clock::now() >= next_claim_;
+    if (claim_due || reading_pending_ || blocking_read_in_flight_) {
+      if (auto s = flush_acks(); !s) return quiet(s.error());
+    }
     // Delayed entries: checked at most every 50 ms, and when the earliest one is due.
     const bool delayed_due = next_delayed_due_ms_ && *next_delayed_due_ms_ <= now_epoch_ms();
     if (delayed_due || Clock::now() >= next_delayed_check_) {
       next_delayed_check_ = Clock::now() + milliseconds(50);
       if (auto s = promote_due_delayed(); !s) return quiet(s.error());
     }
-    if (Clock::now() >= next_claim_) {
+    if (claim_due) {
       if (auto s = claim_idle_entries(); !s) return quiet(s.error());
     }
     if (buffer_.empty() && reading_pending_) {
@@ -400,6 +420,8 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
       if (s && buffer_.empty() && !blocking_read_in_flight_) s = start_blocking_read();
       if (!s) return quiet(s.error());
     }
+    // Never left behind while the buffer refills from delayed or claimed entries.
+    if (auto s = flush_acks(); !s) return quiet(s.error());
   }
   while (!buffer_.empty() && out.size() < max_messages) {
     handed_out_.insert(buffer_.front().id);
@@ -448,7 +470,8 @@ core::Status RedisTransport::ack(const ReceivedMessage& message) {
   if (!handed_out_.contains(message.id)) return finish(message, settings_.delete_after_ack, "ack");
   handed_out_.erase(message.id);
   deferred_acks_.push_back(message.id);
-  if (deferred_acks_.size() >= settings_.prefetch) return flush_acks();
+  // Normally the next read carries them; this bounds them when reads are far apart.
+  if (deferred_acks_.size() >= 2 * settings_.prefetch) return flush_acks();
   return {};
 }
 

@@ -75,6 +75,7 @@ class RedisTransport final : public Transport,
   core::Status finish(const ReceivedMessage& message, bool delete_entry, std::string_view what);
   // Sends the acks collected since the last round trip, in one XACK (+ one XDEL).
   core::Status flush_acks();
+  std::vector<std::vector<std::string_view>> deferred_ack_commands() const;
 
   RedisSettings settings_;  // with Sentinel, settings_.endpoint is the master last asked for
   std::shared_ptr<const serializer::Serializer> serializer_;
