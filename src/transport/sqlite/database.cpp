@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 namespace messengerd::transport::sqlite {
 
@@ -95,13 +97,21 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path, 
 
   // WAL: readers never block the writer and a commit is one append; required by the
   // readiness fd too (another process's insert shows up as a write to the -wal file).
-  auto mode = db->prepare("PRAGMA journal_mode=WAL");
-  if (!mode) return std::unexpected(mode.error());
-  {
-    ResetGuard guard(*mode);
-    auto row = mode->step();
-    if (!row) return std::unexpected(row.error());
-    if (*row) db->journal_mode_ = std::string(mode->column_text(0));
+  // Switching a new database to WAL while another worker opens it too can fail with BUSY
+  // without SQLite waiting (its deadlock avoidance skips the busy handler): a start-up step,
+  // so it is simply tried again until busy_timeout has passed.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(busy_timeout_ms, 0));
+  for (;;) {
+    auto mode = db->prepare("PRAGMA journal_mode=WAL");
+    auto row = mode ? mode->step() : core::Result<bool>(std::unexpected(mode.error()));
+    if (row) {
+      if (*row) db->journal_mode_ = std::string(mode->column_text(0));
+      break;
+    }
+    if (row.error().kind != core::ErrorKind::connection || std::chrono::steady_clock::now() >= give_up) {
+      return std::unexpected(row.error());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::string level(synchronous);
   std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return std::toupper(c); });
