@@ -39,10 +39,21 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
   return len;
 }
 
+// Printable ASCII that json_encode writes as it is.
+bool verbatim(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '/'; }
+
 bool encode(std::string_view s, bool lossy, std::string& out) {
   out.reserve(out.size() + s.size() + 2);
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
+    // Runs of plain characters (nearly all of a typical body or header) are copied at once.
+    std::size_t run = i;
+    while (run < s.size() && verbatim(static_cast<unsigned char>(s[run]))) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
@@ -104,14 +115,18 @@ std::string php_json_string_lossy(std::string_view text) {
 std::string php_json_headers(const Headers& headers) {
   // An empty PHP array is a list to json_encode: `[]`, not `{}`.
   if (headers.empty()) return "[]";
-  std::string out = "{";
+  std::size_t size = 2;
+  for (const auto& [name, value] : headers) size += name.size() + value.size() + 6;
+  std::string out;
+  out.reserve(size);
+  out += '{';
   bool first = true;
   for (const auto& [name, value] : headers) {
     if (!first) out += ',';
     first = false;
-    out += php_json_string_lossy(name);
+    encode(name, true, out);
     out += ':';
-    out += php_json_string_lossy(value);
+    encode(value, true, out);
   }
   out += '}';
   return out;
