@@ -35,4 +35,13 @@ cp /bin/true "$work/bad/messengerd-transport-sqlite.so"
 err=$(MESSENGERD_TRANSPORT_DIR="$work/bad" "$bin" --config "$work/messenger.yaml" consume async --limit 1 2>&1 >/dev/null)
 (($? != 0)) || fail "consume succeeded with a broken module"
 grep -qF "$work/bad/messengerd-transport-sqlite.so" <<<"$err" || fail "the error does not name the broken file: $err"
+# 4. A module file other users may write to is refused, as a plugin file is.
+mkdir "$work/open"
+cp "$(dirname "$bin")/../lib/messengerd/transports/messengerd-transport-sqlite.so" "$work/open/"
+chmod 0666 "$work/open/messengerd-transport-sqlite.so"
+err=$(MESSENGERD_TRANSPORT_DIR="$work/open" "$bin" --config "$work/messenger.yaml" setup-transports 2>&1 >/dev/null)
+(($? != 0)) || fail "setup-transports loaded a module that other users may write to"
+grep -qF "writable by other users" <<<"$err" || fail "the error does not say why the module was refused: $err"
+chmod 0644 "$work/open/messengerd-transport-sqlite.so"
+MESSENGERD_TRANSPORT_DIR="$work/open" "$bin" --config "$work/messenger.yaml" setup-transports >/dev/null 2>&1 || fail "the same module, chmod go-w, does not load"
 echo "transport modules: ok"

@@ -3,6 +3,7 @@
 // the middle of a worker; RTLD_LOCAL: a module's symbols stay its own. A module is never unloaded
 // (its code runs the transports it created). See app/transport_modules.hpp and docs/DESIGN.md.
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +43,12 @@ core::Result<LoadedTransportModule> open_module(std::string_view kind) {
   const auto dir = transport_module_dir();
   const fs::path file = dir / ("messengerd-transport-" + std::string(kind) + ".so");
   if (dir.empty()) return std::unexpected(module_error(kind, file, "the executable's path is unknown"));
+  // As for plugins: code that others may rewrite is not loaded into a worker.
+  struct stat info {};
+  if (::stat(file.c_str(), &info) == 0 && (info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return std::unexpected(
+        module_error(kind, file, "refused: the file is writable by other users (chmod go-w " + file.string() + ")"));
+  }
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) return std::unexpected(module_error(kind, file, last_dlerror()));
   auto fail = [&](const std::string& reason) {
