@@ -201,9 +201,16 @@ core::Result<std::vector<Reply>> Connection::pipeline(const std::vector<std::vec
   return replies;
 }
 
-core::Status Connection::send_only(const std::vector<std::string_view>& args) {
-  if (auto s = append(args); !s) return s;
+core::Status Connection::send_only(const std::vector<std::vector<std::string_view>>& commands) {
+  for (const auto& args : commands) {
+    if (auto s = append(args); !s) return s;
+  }
   return flush(command_deadline());
+}
+
+core::Result<Reply> Connection::await_reply() {
+  if (stream_ == nullptr) return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected"));
+  return read_reply(command_deadline());
 }
 
 core::Result<std::optional<Reply>> Connection::read_pending_reply() {

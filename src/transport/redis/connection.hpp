@@ -53,14 +53,17 @@ class Connection {
   // Several commands in one round trip; replies in order (error replies included).
   core::Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string_view>>& commands);
 
-  // Asynchronous use: send a command without waiting; later, when fd() is readable,
-  // read_pending_reply() returns it (nullopt while incomplete). It never blocks: it reads
-  // until the stream would block, so with TLS it also takes what OpenSSL has already
-  // decrypted and buffered (SSL_pending), which a poll on fd() would not show. After a nullopt
-  // nothing is left inside OpenSSL, so waiting on fd() readability again is correct. (Meant
-  // for one command in flight, as the blocking XREADGROUP is.)
-  core::Status send_only(const std::vector<std::string_view>& args);
+  // Asynchronous use: send commands without waiting; later their replies, in order:
+  // read_pending_reply() when fd() is readable (nullopt while the next one is incomplete), or
+  // await_reply() to wait for the next one like command() does. read_pending_reply() never
+  // blocks: it reads until the stream would block, so with TLS it also takes what OpenSSL has
+  // already decrypted and buffered (SSL_pending), which a poll on fd() would not show. After a
+  // nullopt nothing is left inside OpenSSL, so waiting on fd() readability again is correct.
+  // (Meant for one batch in flight, as the read-ahead and the blocking XREADGROUP are; no
+  // synchronous command on the same connection until its replies are read.)
+  core::Status send_only(const std::vector<std::vector<std::string_view>>& commands);
   core::Result<std::optional<Reply>> read_pending_reply();
+  core::Result<Reply> await_reply();
 
  private:
   using Clock = std::chrono::steady_clock;

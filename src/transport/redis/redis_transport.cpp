@@ -69,6 +69,11 @@ RedisTransport::RedisTransport(std::string name, RedisSettings settings,
 }
 
 RedisTransport::~RedisTransport() {
+  // The acks a read-ahead carries are applied once Redis answered them; its entries stay in
+  // our pending list (read again after a restart, or claimed), like the prefetch buffer's.
+  if (read_in_flight_ && !read_in_flight_->blocking) {
+    if (auto s = collect_read(true); !s) spdlog::debug("transport \"{}\": {}", name(), s.error().message);
+  }
   if (!deferred_acks_.empty() && commands_.connected()) {
     if (auto s = flush_acks(); !s) {
       spdlog::warn("transport \"{}\": {} ack(s) not sent at shutdown ({}); those messages will be delivered again",
@@ -77,21 +82,21 @@ RedisTransport::~RedisTransport() {
   }
 }
 
-std::vector<std::vector<std::string_view>> RedisTransport::deferred_ack_commands() const {
+std::vector<std::vector<std::string_view>> RedisTransport::ack_commands(const std::vector<std::string>& ids) const {
   std::vector<std::vector<std::string_view>> commands;
-  if (deferred_acks_.empty()) return commands;
+  if (ids.empty()) return commands;
   auto& xack = commands.emplace_back(std::vector<std::string_view>{"XACK", settings_.stream, settings_.group});
-  xack.insert(xack.end(), deferred_acks_.begin(), deferred_acks_.end());
+  xack.insert(xack.end(), ids.begin(), ids.end());
   if (settings_.delete_after_ack) {
     auto& xdel = commands.emplace_back(std::vector<std::string_view>{"XDEL", settings_.stream});
-    xdel.insert(xdel.end(), deferred_acks_.begin(), deferred_acks_.end());
+    xdel.insert(xdel.end(), ids.begin(), ids.end());
   }
   return commands;
 }
 
 core::Status RedisTransport::flush_acks() {
   if (deferred_acks_.empty()) return {};
-  auto replies = commands_.pipeline(deferred_ack_commands());
+  auto replies = commands_.pipeline(ack_commands(deferred_acks_));
   if (!replies) return std::unexpected(on_error(replies.error()));
   deferred_acks_.clear();
   return {};
@@ -106,7 +111,13 @@ core::Error RedisTransport::on_error(core::Error error) {
   if (error.kind != core::ErrorKind::connection) return error;
   commands_.close();
   reader_.close();
-  blocking_read_in_flight_ = false;
+  if (read_in_flight_) {
+    // Maybe not applied: sent again after reconnecting (XACK is idempotent), before the
+    // pending list is read again.
+    auto& acks = read_in_flight_->acks;
+    deferred_acks_.insert(deferred_acks_.begin(), std::make_move_iterator(acks.begin()), std::make_move_iterator(acks.end()));
+    read_in_flight_.reset();
+  }
   set_up_ = false;  // a restarted server may have lost the stream and its group
   // What was fetched is still in our pending list: it is read again after reconnecting.
   buffer_.clear();
@@ -331,8 +342,8 @@ core::Status RedisTransport::read_own_pending() {
 
 core::Status RedisTransport::read_new_entries() {
   const std::string count = std::to_string(settings_.prefetch);
-  // The deferred acks ride in the same pipeline as the read: one round trip per batch, not two.
-  auto commands = deferred_ack_commands();
+  // The deferred acks ride in the same pipeline as the read: one round trip, not two.
+  auto commands = ack_commands(deferred_acks_);
   commands.push_back({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "STREAMS",
                       settings_.stream, ">"});
   auto replies = commands_.pipeline(commands);
@@ -347,38 +358,67 @@ core::Status RedisTransport::read_new_entries() {
   return {};
 }
 
-core::Status RedisTransport::start_blocking_read() {
+core::Status RedisTransport::start_read(bool blocking) {
   if (!reader_.connected()) {
     if (auto s = reader_.connect(); !s) return std::unexpected(on_error(s.error()));
   }
+  ReadInFlight read{blocking, {}, 0};
   const std::string count = std::to_string(settings_.prefetch);
   const std::string block = std::to_string(settings_.block.count());
-  auto sent = reader_.send_only({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "BLOCK",
-                                 block, "STREAMS", settings_.stream, ">"});
-  if (!sent) return std::unexpected(on_error(sent.error()));
-  blocking_read_in_flight_ = true;
+  std::vector<std::vector<std::string_view>> commands;
+  if (!blocking) {
+    read.acks = std::move(deferred_acks_);
+    deferred_acks_.clear();
+    commands = ack_commands(read.acks);
+    read.ack_replies_left = commands.size();
+    commands.push_back({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "STREAMS",
+                        settings_.stream, ">"});
+  } else {
+    commands.push_back({"XREADGROUP", "GROUP", settings_.group, settings_.consumer, "COUNT", count, "BLOCK", block,
+                        "STREAMS", settings_.stream, ">"});
+  }
+  read_in_flight_ = std::move(read);
+  if (auto sent = reader_.send_only(commands); !sent) return std::unexpected(on_error(sent.error()));
   return {};
 }
 
-core::Status RedisTransport::collect_blocking_read() {
-  if (!blocking_read_in_flight_ || !readable_now(reader_.fd())) return {};
-  auto reply = reader_.read_pending_reply();
-  if (!reply) return std::unexpected(on_error(reply.error()));
-  if (!*reply) return {};  // partial reply: the rest comes with the next readable event
-  blocking_read_in_flight_ = false;
-  const redisReply* r = reply->value().get();
-  if (r->type == REDIS_REPLY_ERROR) {
-    // e.g. NOGROUP after the stream was deleted: set up again on the next round.
-    spdlog::warn("transport \"{}\": XREADGROUP failed: {}", name(), reply_text(r));
-    set_up_ = false;
+core::Status RedisTransport::collect_read(bool wait) {
+  if (!read_in_flight_ || (!wait && !readable_now(reader_.fd()))) return {};
+  for (;;) {
+    Reply reply;
+    if (wait) {
+      auto next = reader_.await_reply();
+      if (!next) return std::unexpected(on_error(next.error()));
+      reply = std::move(*next);
+    } else {
+      auto next = reader_.read_pending_reply();
+      if (!next) return std::unexpected(on_error(next.error()));
+      if (!*next) return {};  // partial reply: the rest comes with the next readable event
+      reply = std::move(**next);
+    }
+    if (read_in_flight_->ack_replies_left > 0) {
+      if (reply->type == REDIS_REPLY_ERROR) {
+        // Those entries stay pending: redelivered after a restart or a claim (at-least-once).
+        spdlog::warn("transport \"{}\": acknowledging {} message(s) failed: {}", name(), read_in_flight_->acks.size(),
+                     reply_text(reply.get()));
+      }
+      if (--read_in_flight_->ack_replies_left == 0) read_in_flight_->acks.clear();
+      continue;
+    }
+    read_in_flight_.reset();
+    if (reply->type == REDIS_REPLY_ERROR) {
+      // e.g. NOGROUP after the stream was deleted: set up again on the next round.
+      spdlog::warn("transport \"{}\": XREADGROUP failed: {}", name(), reply_text(reply.get()));
+      set_up_ = false;
+      return {};
+    }
+    take_entries(element(element(reply.get(), 0), 1), buffer_, false, 1);  // ">": never delivered before
     return {};
   }
-  take_entries(element(element(r, 0), 1), buffer_, false, 1);  // ">": never delivered before
-  return {};
 }
 
 void RedisTransport::on_readable() {
-  if (auto s = collect_blocking_read(); !s) spdlog::debug("transport \"{}\": {}", name(), s.error().message);
+  if (auto s = collect_read(false); !s) spdlog::debug("transport \"{}\": {}", name(), s.error().message);
 }
 
 core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_messages) {
@@ -396,11 +436,11 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
   };
   if (auto s = ensure_connected(); !s) return quiet(s.error());
   if (buffer_.empty()) {
-    // Acks wait for the next read of new entries, which carries them (read_new_entries). They
-    // go out first whenever this round may read the pending list (a claim, our own pending
-    // entries), where an acked entry must not show up again, or collects a blocking read.
+    // Acks wait for the next read of new entries, which carries them (read_new_entries,
+    // start_read). They go out first whenever this round may read the pending list (a claim,
+    // our own pending entries), where an acked entry must not show up again.
     const bool claim_due = Clock::now() >= next_claim_;
-    if (claim_due || reading_pending_ || blocking_read_in_flight_) {
+    if (claim_due || reading_pending_) {
       if (auto s = flush_acks(); !s) return quiet(s.error());
     }
     // Delayed entries: checked at most every 50 ms, and when the earliest one is due.
@@ -416,8 +456,16 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
       if (auto s = read_own_pending(); !s) return quiet(s.error());
     }
     if (buffer_.empty()) {
-      core::Status s = blocking_read_in_flight_ ? collect_blocking_read() : read_new_entries();
-      if (s && buffer_.empty() && !blocking_read_in_flight_) s = start_blocking_read();
+      // The read-ahead sent with the last batch has usually arrived by now; an idle worker's
+      // blocking read is only taken if it has.
+      core::Status s = read_in_flight_ ? collect_read(!read_in_flight_->blocking) : read_new_entries();
+      if (s && !read_in_flight_) {
+        if (!buffer_.empty()) {
+          s = start_read(false);  // the next batch, while the worker handles this one
+        } else if (s = flush_acks(); s) {
+          s = start_read(true);  // caught up: wait in poll() for the next entry
+        }
+      }
       if (!s) return quiet(s.error());
     }
     // Never left behind while the buffer refills from delayed or claimed entries.
@@ -443,7 +491,7 @@ Readiness RedisTransport::readiness() {
     r.max_wait = std::chrono::duration_cast<milliseconds>(std::max(next_connect_attempt_ - now, Clock::duration::zero()));
     return r;
   }
-  if (blocking_read_in_flight_) r.fd = reader_.fd();
+  if (read_in_flight_) r.fd = reader_.fd();
   r.max_wait = std::chrono::duration_cast<milliseconds>(std::max(next_claim_ - now, Clock::duration::zero()));
   if (next_delayed_due_ms_) r.max_wait = std::min(r.max_wait, milliseconds(std::max<std::int64_t>(0, *next_delayed_due_ms_ - now_epoch_ms())));
   return r;

@@ -4,12 +4,16 @@
 // interval (XAUTOCLAIM), a pending-list cursor for restarts, listing for failed:*, and a
 // blocking read that does not block the worker (see get()).
 //
-// Two connections: `commands_` for everything synchronous, `reader_` only for the idle
-// worker's XREADGROUP … BLOCK, sent asynchronously; its socket is the Readiness fd, so the
-// worker sleeps in poll() with its signal fd and wakes the moment an entry arrives.
+// Two connections: `commands_` for everything synchronous, `reader_` only for reads of new
+// entries sent asynchronously (read_in_flight_): the next batch's XREADGROUP, sent with the
+// acks so far as soon as a batch is handed out, so that Redis prepares the next batch while
+// the worker handles this one (no round trip waited for per batch while entries keep coming);
+// and the idle worker's XREADGROUP … BLOCK, whose socket is the Readiness fd, so the worker
+// sleeps in poll() with its signal fd and wakes the moment an entry arrives.
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -61,8 +65,11 @@ class RedisTransport final : public Transport,
   core::Status claim_idle_entries();
   core::Status read_own_pending();
   core::Status read_new_entries();
-  core::Status start_blocking_read();
-  core::Status collect_blocking_read();
+  // Sends the XREADGROUP of read_in_flight_ on reader_: a read-ahead carries the deferred
+  // acks in front of it; a blocking read waits in Redis up to settings_.block.
+  core::Status start_read(bool blocking);
+  // Takes the replies of the read in flight that have arrived (`wait`: waits for all of them).
+  core::Status collect_read(bool wait);
   // Appends the entries of an XREADGROUP / XAUTOCLAIM / XRANGE entry array to `out`, with
   // `delivery_count` (see ReceivedMessage); entries trimmed away (nil fields) are acked and
   // skipped with a warning.
@@ -75,7 +82,8 @@ class RedisTransport final : public Transport,
   core::Status finish(const ReceivedMessage& message, bool delete_entry, std::string_view what);
   // Sends the acks collected since the last round trip, in one XACK (+ one XDEL).
   core::Status flush_acks();
-  std::vector<std::vector<std::string_view>> deferred_ack_commands() const;
+  // XACK (+ XDEL when delete_after_ack) of `ids`; none when empty.
+  std::vector<std::vector<std::string_view>> ack_commands(const std::vector<std::string>& ids) const;
 
   RedisSettings settings_;  // with Sentinel, settings_.endpoint is the master last asked for
   std::shared_ptr<const serializer::Serializer> serializer_;
@@ -85,7 +93,13 @@ class RedisTransport final : public Transport,
   bool set_up_ = false;
   bool reading_pending_ = true;      // after start and after a claim: own pending list first
   std::string pending_cursor_ = "0";  // walk the pending list forward, never twice (#44400)
-  bool blocking_read_in_flight_ = false;
+  struct ReadInFlight {
+    bool blocking = false;
+    std::vector<std::string> acks;  // carried in front of the read: replies to skip first
+    std::size_t ack_replies_left = 0;
+  };
+  // Its acks go back to deferred_acks_ if the connection fails before Redis answered them.
+  std::optional<ReadInFlight> read_in_flight_;
   std::deque<ReceivedMessage> buffer_;  // fetched, in our pending list, not yet handed out
   std::set<std::string> handed_out_;    // given to the worker, not yet acked or rejected
   // Acked by the worker, not yet told to Redis: sent with the next round trip (at the latest

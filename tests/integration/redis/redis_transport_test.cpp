@@ -143,6 +143,59 @@ TEST_F(RedisTransportTest, AckLeavesNothingPendingAndDeleteAfterAckRemovesTheEnt
   EXPECT_EQ(server.command({"XLEN", "s"}), "1");
 }
 
+TEST_F(RedisTransportTest, WhileABatchIsHandledTheNextIsOnItsWayWithTheAcksSoFar) {
+  auto t = open("/s/g/c?prefetch=2");
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(t->send(sms(std::to_string(i))));
+  auto first = get_within(*t, 5s, 2);
+  ASSERT_EQ(first.size(), 2u);
+  // The next batch was requested as this one was handed out: 2 handed out + 2 read ahead.
+  EXPECT_TRUE(await([&] { return server.command({"XPENDING", "s", "g"}).substr(0, 2) == "4\n"; }, 5s))
+      << server.command({"XPENDING", "s", "g"});
+  for (const auto& m : first) ASSERT_TRUE(t->ack(m));
+  auto second = t->get(2);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->size(), 2u);
+  EXPECT_EQ((*second)[0].envelope.body(), R"({"phoneNumber":"+1","content":"2"})");
+  // The read-ahead of the third batch carried the first batch's acks.
+  EXPECT_TRUE(await([&] { return server.command({"XPENDING", "s", "g"}).substr(0, 2) == "4\n"; }, 5s));
+  const std::string pending = server.command({"XPENDING", "s", "g", "-", "+", "10"});
+  EXPECT_EQ(pending.find(first[0].id), std::string::npos) << pending;
+}
+
+TEST_F(RedisTransportTest, AcksCarriedByAReadThatNeverRanAreSentAgainAfterReconnecting) {
+  auto t = open("/s/g/c?prefetch=2");
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(t->send(sms(std::to_string(i))));
+  auto first = get_within(*t, 5s, 2);
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_TRUE(await([&] { return server.command({"XPENDING", "s", "g"}).substr(0, 2) == "4\n"; }, 5s));
+  for (const auto& m : first) ASSERT_TRUE(t->ack(m));
+  // Redis holds the next read-ahead (with those acks) unexecuted, then drops our connections.
+  ASSERT_EQ(server.command({"CLIENT", "PAUSE", "10000", "WRITE"}), "OK");
+  auto second = t->get(2);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->size(), 2u);
+  server.command({"CLIENT", "KILL", "TYPE", "normal"});
+  ASSERT_EQ(server.command({"CLIENT", "UNPAUSE"}), "OK");
+  for (const auto& m : *second) ASSERT_TRUE(t->ack(m));
+  // After the reconnect the first batch is not delivered again: its acks went out first.
+  std::vector<std::string> contents;
+  ASSERT_TRUE(await([&] {
+    auto got = t->get(2);
+    if (got) {
+      for (auto& m : *got) {
+        contents.push_back(m.envelope.body());
+        EXPECT_TRUE(t->ack(m));
+      }
+    }
+    return contents.size() >= 2;
+  }, 15s));
+  ASSERT_EQ(contents.size(), 2u);
+  EXPECT_EQ(contents[0], R"({"phoneNumber":"+1","content":"4"})");
+  EXPECT_EQ(contents[1], R"({"phoneNumber":"+1","content":"5"})");
+  t.reset();
+  EXPECT_EQ(server.command({"XPENDING", "s", "g"}).substr(0, 2), "0\n");
+}
+
 TEST_F(RedisTransportTest, ARestartedConsumerReadsItsOwnPendingEntriesFirst) {
   {
     auto crashed = open("/s/g/worker-1?prefetch=5");
