@@ -100,7 +100,15 @@ core::Stamp make_sent_to_failure_transport_stamp(std::string_view original_recei
 }
 
 core::Stamp make_bus_name_stamp(std::string_view bus_name) {
-  return {std::string(sc::kBusName), "{\"busName\":" + json_text(bus_name) + "}"};
+  // Every message gets one, nearly always for the same bus: the JSON is built once per thread
+  // and bus name, not once per message.
+  thread_local std::string last_bus;
+  thread_local core::Stamp last_stamp;
+  if (last_stamp.fqcn.empty() || bus_name != last_bus) {
+    last_bus = bus_name;
+    last_stamp = {std::string(sc::kBusName), "{\"busName\":" + json_text(bus_name) + "}"};
+  }
+  return last_stamp;
 }
 
 core::Stamp make_transport_message_id_stamp(std::string_view id) {
@@ -110,8 +118,19 @@ core::Stamp make_transport_message_id_stamp(std::string_view id) {
 }
 
 core::Stamp make_handled_stamp(std::string_view handler_name, std::string_view result_json) {
-  return {std::string(sc::kHandled), "{\"result\":" + std::string(result_json.empty() ? "null" : result_json) +
-                                         ",\"handlerName\":" + json_text(handler_name) + "}"};
+  if (!result_json.empty()) {
+    return {std::string(sc::kHandled), "{\"result\":" + std::string(result_json) + ",\"handlerName\":" +
+                                           json_text(handler_name) + "}"};
+  }
+  // One per handled message, nearly always for the same few handlers: built once per thread
+  // and handler name (the last one), not once per message.
+  thread_local std::string last_handler;
+  thread_local core::Stamp last_stamp;
+  if (last_stamp.fqcn.empty() || handler_name != last_handler) {
+    last_handler = handler_name;
+    last_stamp = {std::string(sc::kHandled), "{\"result\":null,\"handlerName\":" + json_text(handler_name) + "}"};
+  }
+  return last_stamp;
 }
 
 std::optional<std::int64_t> delay_ms(const core::Envelope& envelope) {

@@ -4,6 +4,7 @@
 // the fields of the current LogContext (transport, type, message_id, retry_count, duration_ms).
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -15,11 +16,12 @@ enum class LogFormat { text, json };
 void setup_logging(LogFormat format, int verbosity);
 int log_verbosity();
 
-// Fields attached to every log line written on this thread while the scope is alive.
+// Fields attached to every log line written on this thread while the scope is alive. The
+// texts are borrowed (one scope per handled message; no copies): they must outlive the scope.
 struct LogFields {
-  std::string transport;
-  std::string type;
-  std::string message_id;
+  std::string_view transport;
+  std::string_view type;
+  std::string_view message_id;
   std::optional<int> retry_count;
   std::optional<double> duration_ms;
 };

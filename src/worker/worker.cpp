@@ -176,6 +176,7 @@ int Worker::run() {
   outbox_ = &outbox;
   env_.set_outbox(outbox);
   plugin_listeners_ = env_.plugin_listeners();
+  window_capacity_ = compute_window_capacity();
   started_ = Clock::now();
 
   if (!options_.queues.empty()) {
@@ -237,7 +238,9 @@ std::optional<Worker::Fetched> Worker::fetch_next() {
   return std::nullopt;
 }
 
-std::size_t Worker::window_capacity() const {
+std::size_t Worker::window_capacity() const { return window_capacity_; }
+
+std::size_t Worker::compute_window_capacity() const {
   // Plugin listeners must see each message's events in order (received, handled, received...),
   // and only transports that can take a message back allow fetching ahead of a stop.
   if (!plugin_listeners_.empty()) return 1;
@@ -460,6 +463,7 @@ void Worker::flush_batch(core::Handler* handler) {
 }
 
 void Worker::wait_for(const std::atomic<bool>& done, const InFlight& in_flight) {
+  if (done.load(std::memory_order_acquire)) return;  // the usual case with quick handlers: nothing to set up
   auto next_keepalive = options_.keepalive ? std::optional(Clock::now() + *options_.keepalive) : std::nullopt;
   auto next_heartbeat = heartbeat_due(Clock::now());
   handling_since_ = Clock::now();

@@ -81,6 +81,7 @@ class Worker {
   void fill_window(std::size_t& posted);
   void drain_window();
   std::size_t window_capacity() const;
+  std::size_t compute_window_capacity() const;  // once per run(): the receivers and listeners are fixed
   void finish(const ReceiverBinding& receiver, transport::ReceivedMessage& message, Pending& pending);
   void handle_failure(const ReceiverBinding& receiver, transport::ReceivedMessage& message, core::Envelope handled,
                       const core::HandlerOutcome& outcome, const std::string& effective_receiver,
@@ -121,6 +122,7 @@ class Worker {
     const ReceiverBinding* receiver;
     transport::ReceivedMessage message;
   };
+  std::size_t window_capacity_ = 1;
   std::deque<Ahead> window_;           // deque: elements keep their address while others come and go
   std::optional<Fetched> held_;        // fetched during top-up, must be handled on its own
   std::atomic<bool> cancel_ahead_{false};  // stopping: posted messages not started are skipped

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <charconv>
 
 #include "transport/redis/socket_stream.hpp"
 #include "transport/redis/tls_stream.hpp"
@@ -89,19 +90,21 @@ core::Status Connection::append(const std::vector<std::string_view>& args) {
   if (stream_ == nullptr) {
     return std::unexpected(core::make_error(core::ErrorKind::connection, "not connected to " + settings_->redacted_dsn));
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
+  // RESP's array of bulk strings, written straight into the output buffer: hiredis's
+  // redisFormatCommandArgv allocates and sprintf()s each length, a cost per acked message.
+  auto append_count = [this](char kind, std::size_t n) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    output_ += kind;
+    output_.append(digits, end);
+    output_ += "\r\n";
+  };
+  append_count('*', args.size());
   for (auto arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
+    append_count('$', arg.size());
+    output_.append(arg);
+    output_ += "\r\n";
   }
-  char* formatted = nullptr;
-  const int length = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), argv.data(), lengths.data());
-  if (length < 0 || formatted == nullptr) return std::unexpected(io_error("cannot write to", "out of memory"));
-  output_.append(formatted, static_cast<std::size_t>(length));
-  redisFreeCommand(formatted);
   return {};
 }
 

@@ -4,7 +4,7 @@
 // socket is readable) that the idle worker's blocking XREADGROUP needs. I/O errors close the
 // connection; the owner reconnects (see RedisTransport).
 //
-// hiredis provides the protocol only (redisFormatCommandArgv, redisReader); the bytes go over
+// hiredis provides the reply parser only (redisReader; commands are formatted here); the bytes go over
 // a ByteStream of our own: a plain socket or TLS (tls_stream.hpp), because Debian's hiredis
 // 0.14 has no TLS. Plain connections take the same path rather than redisContext, so there
 // is one implementation of commands, timeouts and the non-blocking read, exercised by every
