@@ -123,6 +123,7 @@ class Worker {
     transport::ReceivedMessage message;
   };
   std::size_t window_capacity_ = 1;
+  std::size_t window_bytes_ = 0;  // body bytes of the messages in window_
   std::deque<Ahead> window_;           // deque: elements keep their address while others come and go
   std::optional<Fetched> held_;        // fetched during top-up, must be handled on its own
   std::atomic<bool> cancel_ahead_{false};  // stopping: posted messages not started are skipped

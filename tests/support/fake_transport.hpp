@@ -33,6 +33,7 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
     m.delivery_count = delivery_count;
     queue.pop_front();
     out.push_back(std::move(m));
+    fetched_count.fetch_add(1);
     return out;
   }
   core::Status ack(const transport::ReceivedMessage& m) override {
@@ -60,6 +61,7 @@ class FakeTransport final : public transport::Transport, public transport::Keepa
   std::vector<core::Envelope> sent;
   std::vector<std::string> acked, rejected, keepalives, given_back;
   std::atomic<int> ack_count{0};  // readable from a handler while the worker runs
+  std::atomic<int> fetched_count{0};  // messages get() returned, likewise
   bool fail_sends = false;
   bool deliver_sent = false;  // sent messages become receivable (retries loop back)
   std::uint32_t delivery_count = 0;  // what get() reports as ReceivedMessage::delivery_count

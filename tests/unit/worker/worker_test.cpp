@@ -272,6 +272,30 @@ TEST_F(WorkerFixture, StoppingGivesBackWhatWasFetchedAheadInOrder) {
   EXPECT_EQ(env.t("async").queue.back().body(), "{\"n\":5}");
 }
 
+TEST_F(WorkerFixture, BigMessagesAreNotFetchedAheadPastTheByteBudget) {
+  // The window holds up to 64 messages but only about 4 MiB of bodies: ten 1 MiB messages are
+  // not all decoded and held while the first one is handled.
+  int fetched_while_first_ran = -1;
+  std::vector<std::size_t> sizes;
+  add("big", [&](const core::MessageView& m) {
+    if (sizes.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // time to fetch ahead, if it would
+      fetched_while_first_ran = env.t("async").fetched_count.load();
+    }
+    sizes.push_back(m.envelope->body().size());
+    return core::HandlerOutcome::success();
+  });
+  const std::string mib(1 << 20, 'x');
+  for (int i = 0; i < 10; ++i) env.t("async").queue.push_back(core::Envelope("App\\Sms", "\"" + mib + "\""));
+  WorkerOptions options;
+  options.limit = 10;
+  make(options).run();
+  EXPECT_GE(fetched_while_first_ran, 1);
+  EXPECT_LE(fetched_while_first_ran, 5);
+  EXPECT_EQ(sizes.size(), 10u);
+  EXPECT_EQ(env.t("async").acked.size(), 10u);
+}
+
 TEST_F(WorkerFixture, TheLimitIsNeverFetchedPast) {
   add("fast", [](const core::MessageView&) { return core::HandlerOutcome::success(); });
   enqueue(40);
