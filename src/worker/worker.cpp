@@ -381,9 +381,12 @@ void Worker::drain_window() {
   const std::size_t refill_at = window_capacity() / 2;
   while (!window_.empty()) {
     if (window_.size() <= refill_at && !cancel_ahead_.load(std::memory_order_acquire)) top_up_window();
-    in_flight.clear();
-    for (const auto& e : window_) in_flight.emplace_back(e.receiver, &e.message);
-    wait_for(window_.front().pending->done, in_flight);
+    if (!window_.front().pending->done.load(std::memory_order_acquire)) {
+      // Only a wait needs the list (for keepalive): not rebuilt per message when handlers are quick.
+      in_flight.clear();
+      for (const auto& e : window_) in_flight.emplace_back(e.receiver, &e.message);
+      wait_for(window_.front().pending->done, in_flight);
+    }
     Ahead done = std::move(window_.front());
     window_.pop_front();
     window_bytes_ -= done.message.envelope.body().size();

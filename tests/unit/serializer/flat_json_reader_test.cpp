@@ -32,6 +32,29 @@ TEST(FlatJsonReader, AgreesWithTheGeneralParserOnEscapes) {
   }
 }
 
+TEST(FlatJsonReader, FindsASpecialCharacterAtAnyPositionOfA64BitBlock) {
+  // Plain runs are scanned 8 bytes at a time: an escape, a quote, a control character or a
+  // non-ASCII byte must be noticed wherever it falls in a block, and at every string length.
+  for (std::size_t length = 0; length < 40; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {
+      std::string text(length, 'x');
+      std::string escaped = text;
+      escaped.insert(at, "\\\"");  // an escaped quote at `at`
+      const std::string json = "{\"k\":\"" + escaped + "\"}";
+      Pairs fast;
+      ASSERT_TRUE(FlatJsonReader(json).read_string_object(fast)) << json;
+      EXPECT_EQ(fast, with_nlohmann(json)) << json;
+      if (at == length) continue;
+      for (char bad : {'\x01', '\x1f', '\x80', '\xc3'}) {
+        std::string raw = "{\"k\":\"" + text + "\"}";
+        raw[6 + at] = bad;  // hands back what it does not accept, wherever it is
+        fast.clear();
+        EXPECT_FALSE(FlatJsonReader(raw).read_string_object(fast)) << at << " of " << length;
+      }
+    }
+  }
+}
+
 TEST(FlatJsonReader, ReadsAnEnvelopeWithKeysInAnyOrder) {
   std::string body;
   Pairs headers;
