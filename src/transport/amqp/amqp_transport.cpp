@@ -336,19 +336,45 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
     message.decode_error->kind = core::ErrorKind::decode;
     message.decode_error->message = "message " + message.id + " of queue " + message.queue + ": " + message.decode_error->message;
   }
+  message.envelope.add(core::Stamp{std::string(kAmqpReceivedStamp), received_stamp_json(message.queue, delivery, encoded.headers)});
+  return message;
+}
+
+const std::string& AmqpTransport::received_stamp_json(const std::string& queue, Delivery& delivery,
+                                                      const serializer::Headers& encoded_headers) {
   // The received stamp keeps what Symfony's AmqpStamp::createFromAmqpEnvelope takes over to a
   // retried or failed copy: the message's properties and its own AMQP headers (those the
   // serializer does not write: a producer's custom headers).
-  serializer::Headers received{{"queueName", message.queue}, {"routingKey", delivery.routing_key}};
-  for (auto& [name, value] : delivery.properties) received.emplace_back(kPropertyPrefix + name, std::move(value));
-  for (const auto& [name, value] : encoded.headers) {
-    if (name != "type" && name != "Content-Type" && name != kXDeliveryCount &&
-        !name.starts_with(serializer::kStampHeaderPrefix)) {
-      received.emplace_back(kHeaderPrefix + name, value);
-    }
+  auto is_custom = [](const std::string& name) {
+    return name != "type" && name != "Content-Type" && name != kXDeliveryCount &&
+           !name.starts_with(serializer::kStampHeaderPrefix);
+  };
+  auto& cache = received_stamp_cache_;
+  bool same = cache.valid && cache.queue == queue && cache.routing_key == delivery.routing_key &&
+              cache.properties == delivery.properties;
+  std::size_t custom = 0;
+  for (const auto& header : encoded_headers) {
+    if (!same) break;
+    if (!is_custom(header.first)) continue;
+    same = custom < cache.custom_headers.size() && cache.custom_headers[custom] == header;
+    ++custom;
   }
-  message.envelope.add(core::Stamp{std::string(kAmqpReceivedStamp), serializer::php_json_headers(received)});
-  return message;
+  if (same && custom == cache.custom_headers.size()) return cache.json;
+
+  cache.queue = queue;
+  cache.routing_key = delivery.routing_key;
+  cache.properties = delivery.properties;
+  cache.custom_headers.clear();
+  serializer::Headers received{{"queueName", queue}, {"routingKey", delivery.routing_key}};
+  for (const auto& [name, value] : delivery.properties) received.emplace_back(kPropertyPrefix + name, value);
+  for (const auto& header : encoded_headers) {
+    if (!is_custom(header.first)) continue;
+    cache.custom_headers.push_back(header);
+    received.emplace_back(kHeaderPrefix + header.first, header.second);
+  }
+  cache.json = serializer::php_json_headers(received);
+  cache.valid = true;
+  return cache.json;
 }
 
 core::Result<std::vector<ReceivedMessage>> AmqpTransport::get(std::size_t max_messages) {

@@ -96,6 +96,10 @@ class AmqpTransport final : public Transport,
                                    bool retry);
   core::Status publish(const core::Envelope& envelope);
   ReceivedMessage to_received(Delivery& delivery);
+  // The AmqpReceivedStamp JSON for a delivery (see to_received), from received_stamp_cache_
+  // when the delivery carries what the last one did.
+  const std::string& received_stamp_json(const std::string& queue, Delivery& delivery,
+                                         const serializer::Headers& encoded_headers);
   std::size_t queue_rank(const std::string& consumer_tag) const;
   // The deliveries of the current channel are forgotten (reconnect, queue selection).
   void forget_channel();
@@ -126,6 +130,14 @@ class AmqpTransport final : public Transport,
   std::size_t held_acks_ = 0;
   Clock::time_point held_since_{};
   std::uint32_t generation_ = 0;
+  // Consecutive deliveries nearly always carry the same properties and headers (one producer,
+  // one queue): their received stamp is encoded once, not once per message.
+  struct ReceivedStampCache {
+    bool valid = false;
+    std::string queue, routing_key;
+    serializer::Headers properties, custom_headers;
+    std::string json;
+  } received_stamp_cache_;
   Clock::time_point next_connect_attempt_{};
   std::chrono::milliseconds backoff_{0};
   bool outage_logged_ = false;
