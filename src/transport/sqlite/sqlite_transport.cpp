@@ -16,6 +16,7 @@ namespace {
 using std::chrono::system_clock;
 
 constexpr std::uint64_t kGetsPerPlanRefresh = 1024;
+constexpr std::size_t kMaxDeferredDeletes = 64;  // acked rows whose DELETE waits for the next claim (see ack())
 
 std::string replace_table(std::string_view sql, const std::string& table) {
   std::string out(sql);
@@ -361,7 +362,12 @@ core::Status SqliteTransport::ack(const ReceivedMessage& message) {
   // A message this transport handed out: its DELETE goes with the next claim (see header).
   if (settings_.prefetch > 1 && handed_out_.erase(message.id) == 1 && message.tag != 0) {
     deferred_deletes_.push_back(static_cast<std::int64_t>(message.tag));
-    if (deferred_deletes_.size() >= settings_.prefetch) return flush_deferred_deletes();
+    // Normally the next claim carries them; this bounds them when claims are far apart. The
+    // worker handles up to 64 messages ahead (several claims), so a bound of one prefetch
+    // would cost a transaction of its own per prefetch acks; 64 keeps them riding along.
+    if (deferred_deletes_.size() >= std::max<std::size_t>(settings_.prefetch, kMaxDeferredDeletes)) {
+      return flush_deferred_deletes();
+    }
     return {};
   }
   handed_out_.erase(message.id);
