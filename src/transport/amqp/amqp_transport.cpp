@@ -399,8 +399,11 @@ core::Result<std::vector<ReceivedMessage>> AmqpTransport::get(std::size_t max_me
       auto error = on_error(ok.error(), consumer_);
       return out.empty() ? quiet(error) : Result{std::move(out)};
     }
-    // Nothing new arrived: the broker may be waiting for acks to fill the prefetch window.
-    if (incoming_.empty()) {
+    // Nothing new arrived. Held acks never starve the broker (fewer than half the prefetch
+    // window are held, so it still has credit): they go out when the batch is full or
+    // kAckDelay old, not at every gap in the stream of deliveries — that was one basic.ack
+    // (a system call) per one or two messages whenever the broker was the slower side.
+    if (incoming_.empty() && held_acks_ > 0 && Clock::now() - held_since_ >= kAckDelay) {
       if (auto ok = flush_acks(); !ok) return out.empty() ? quiet(ok.error()) : Result{std::move(out)};
     }
     // An idle worker wakes at least every heartbeat/2: keep the publisher's connection alive too.
@@ -470,12 +473,15 @@ void AmqpTransport::give_back(ReceivedMessage message) {
 }
 
 Readiness AmqpTransport::readiness() {
-  // Asked before the worker waits: idle, so the acks held back go out now.
-  if (auto ok = flush_acks(); !ok) spdlog::warn("transport \"{}\": {}", name(), ok.error().message);
   Readiness r;
   const auto now = Clock::now();
+  // Held acks wait at most kAckDelay, also while the worker is idle: it wakes for them (get()).
+  if (held_acks_ > 0) {
+    r.max_wait = std::max(milliseconds(0), std::chrono::ceil<milliseconds>(held_since_ + kAckDelay - now));
+  }
   if (!consumer_.connected()) {
-    r.max_wait = std::chrono::duration_cast<milliseconds>(std::max(next_connect_attempt_ - now, Clock::duration::zero()));
+    r.max_wait = std::min(r.max_wait, std::chrono::duration_cast<milliseconds>(
+                                          std::max(next_connect_attempt_ - now, Clock::duration::zero())));
     return r;
   }
   if (!incoming_.empty() || !returned_.empty() || consumer_.has_buffered_input()) {
@@ -483,7 +489,7 @@ Readiness AmqpTransport::readiness() {
     return r;
   }
   r.fd = consumer_.fd();
-  if (auto interval = heartbeat_interval()) r.max_wait = *interval;
+  if (auto interval = heartbeat_interval()) r.max_wait = std::min(r.max_wait, *interval);
   return r;
 }
 

@@ -76,6 +76,7 @@ class AmqpTransport final : public Transport,
   const AmqpSettings& settings() const { return settings_; }
   // Incremented at each consumer (re)connect; the top 16 bits of ReceivedMessage::tag.
   std::uint32_t generation() const { return generation_; }
+  std::size_t held_acks() const { return held_acks_; }  // handled, their basic.ack not sent yet
   // Deliveries received and not yet handed out by get() (tests: await what heartbeat() read).
   std::size_t buffered() const { return incoming_.size() + returned_.size(); }
 

@@ -55,7 +55,7 @@ TEST(AmqpConnection, HeartbeatsKeepTheConnectionDuringALongHandler) {
 // acked on the new one (it would ack another message, or close the channel with
 // PRECONDITION_FAILED - unknown delivery tag). The message is redelivered and handled again.
 // Batched acks before the loss: acks of handled messages are held and sent as one multiple
-// ack when the worker goes idle, never covering the message still being handled; an ack after
+// ack within 200 ms (kAckDelay), never covering the message still being handled; an ack after
 // an open delivery goes alone at once.
 TEST(AmqpConnection, ReconnectsAfterConnectionLossAndNeverAcksAStaleTag) {
   const auto ex = unique_name("loss");
@@ -68,7 +68,12 @@ TEST(AmqpConnection, ReconnectsAfterConnectionLossAndNeverAcksAStaleTag) {
   ASSERT_TRUE(t->ack(got[0]));  // held
   ASSERT_TRUE(t->ack(got[1]));  // held
   ASSERT_TRUE(t->ack(got[3]));  // after the open "in flight": sent alone
-  (void)t->readiness();         // the worker goes idle: the held acks go out (multiple, up to "b")
+  // An idle worker polls again within 200 ms: the held acks go out (multiple, up to "b").
+  EXPECT_LE(t->readiness().max_wait, std::chrono::milliseconds(200));
+  ASSERT_TRUE(await([&] {
+    (void)t->get(1);
+    return t->held_acks() == 0;
+  }, 5s));
 
   broker().rabbitmqctl({"close_all_connections", "test: connection loss"});
 
