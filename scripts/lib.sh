@@ -43,3 +43,7 @@ build_preset() {
   cmake --preset "$preset" -G Ninja -S "$MESSENGERD_ROOT" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}
 }
+
+# The median of the numbers given (benchmarks report it over several rounds: this VM's
+# throughput swings between runs of the same binary).
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -99,16 +99,31 @@ core::Stamp make_sent_to_failure_transport_stamp(std::string_view original_recei
   return {std::string(sc::kSentToFailureTransport), "{\"originalReceiverName\":" + json_text(original_receiver_name) + "}"};
 }
 
-core::Stamp make_bus_name_stamp(std::string_view bus_name) {
-  // Every message gets one, nearly always for the same bus: the JSON is built once per thread
-  // and bus name, not once per message.
-  thread_local std::string last_bus;
-  thread_local core::Stamp last_stamp;
-  if (last_stamp.fqcn.empty() || bus_name != last_bus) {
-    last_bus = bus_name;
-    last_stamp = {std::string(sc::kBusName), "{\"busName\":" + json_text(bus_name) + "}"};
+namespace {
+
+// The last stamp built for `name` on this thread, built again only when the name changes. For
+// the stamps every message gets, nearly always with the same name (its bus, its handler): the
+// JSON is encoded once, not once per message.
+struct LastStamp {
+  std::string name;
+  core::Stamp stamp;
+  template <class Build>
+  const core::Stamp& for_name(std::string_view wanted, Build build) {
+    if (stamp.fqcn.empty() || wanted != name) {
+      name = wanted;
+      stamp = build();
+    }
+    return stamp;
   }
-  return last_stamp;
+};
+
+}  // namespace
+
+core::Stamp make_bus_name_stamp(std::string_view bus_name) {
+  thread_local LastStamp last;
+  return last.for_name(bus_name, [&] {
+    return core::Stamp{std::string(sc::kBusName), "{\"busName\":" + json_text(bus_name) + "}"};
+  });
 }
 
 core::Stamp make_transport_message_id_stamp(std::string_view id) {
@@ -122,15 +137,10 @@ core::Stamp make_handled_stamp(std::string_view handler_name, std::string_view r
     return {std::string(sc::kHandled), "{\"result\":" + std::string(result_json) + ",\"handlerName\":" +
                                            json_text(handler_name) + "}"};
   }
-  // One per handled message, nearly always for the same few handlers: built once per thread
-  // and handler name (the last one), not once per message.
-  thread_local std::string last_handler;
-  thread_local core::Stamp last_stamp;
-  if (last_stamp.fqcn.empty() || handler_name != last_handler) {
-    last_handler = handler_name;
-    last_stamp = {std::string(sc::kHandled), "{\"result\":null,\"handlerName\":" + json_text(handler_name) + "}"};
-  }
-  return last_stamp;
+  thread_local LastStamp last;
+  return last.for_name(handler_name, [&] {
+    return core::Stamp{std::string(sc::kHandled), "{\"result\":null,\"handlerName\":" + json_text(handler_name) + "}"};
+  });
 }
 
 std::optional<std::int64_t> delay_ms(const core::Envelope& envelope) {
