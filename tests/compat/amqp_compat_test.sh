@@ -19,9 +19,8 @@ src=$(cd "$2" && pwd)
 bin=$build/bin/messengerd
 plugins=$build/plugins
 php_dir=$src/tests/compat/php
+source "$src/tests/compat/lib.sh"
 started=$(date +%s%3N)
-
-skip() { echo "SKIP: $*"; exit 77; }
 
 # --- what the test needs ---------------------------------------------------------------------
 php_ready() {
@@ -53,7 +52,6 @@ touch "$journal"
 epmd_pid=""
 rabbit_pid=""
 consume_pid=""
-alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
 cleanup() {
   local rc=$?
   if alive "$consume_pid"; then kill -KILL "$consume_pid" 2>/dev/null || true; fi
@@ -69,34 +67,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Failure: what went wrong, then the evidence (journal, the last logs and PHP outputs).
-fail() {
-  echo "FAIL: $*"
-  echo "--- journal ($journal)"; cat "$journal"
-  local f
-  for f in $(ls -t "$tmp"/*.log "$tmp"/*.out "$tmp"/*.err 2>/dev/null | head -4); do
-    echo "--- $f (last 30 lines)"; tail -n 30 "$f"
-  done
-  exit 1
-}
-now_ms() { date +%s%3N; }
-
-# await SECONDS WHAT COMMAND...: polls until COMMAND succeeds; fails after the deadline.
-await() {
-  local seconds=$1 what=$2
-  shift 2
-  local deadline=$(($(now_ms) + seconds * 1000))
-  until "$@"; do
-    (($(now_ms) < deadline)) || fail "timed out after ${seconds} s waiting for: $what"
-    sleep 0.05
-  done
-}
-
 # --- rabbitmq-server of our own ----------------------------------------------------------------
 # The same private set-up as tests/support/rabbitmq_server.hpp: own node name, AMQP port,
 # distribution port, epmd (started here, on its own port, so a system epmd is never used or
 # left behind), cookie (HOME), database, logs, Erlang-term config and no plugins.
-free_port() { php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];'; }
 port=$(free_port)
 epmd_port=$(free_port)
 dist_port=$(free_port)
@@ -156,17 +130,6 @@ messengerd:
 EOF
 
 step=0
-# php_run NAME SCRIPT ARGS...: runs a PHP script, stdout in $tmp/NAME.out; a failure fails the test.
-php_run() {
-  local name=$1 script=$2
-  shift 2
-  local rc=0
-  (cd "$tmp" && php "$php_dir/$script" "$@") >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
-  if ((rc != 0)); then
-    fail "php $script $* exited $rc:
-$(cat "$tmp/$name.out" "$tmp/$name.err")"
-  fi
-}
 # timeout-bounded variant for the PHP worker.
 php_consume() {
   local name=$1
@@ -178,21 +141,10 @@ $(cat "$tmp/$name.out" "$tmp/$name.err")"
   ((rc == 0)) || fail "php amqp_consume.php $* exited $rc:
 $(cat "$tmp/$name.out" "$tmp/$name.err")"
 }
-# expect_line FILE REGEX WHAT: FILE has a line matching the extended REGEX.
-expect_line() {
-  grep -Eq -- "$2" "$1" || fail "$3: no line matching /$2/ in $(basename "$1"):
-$(cat "$1")"
-}
 # no_line FILE REGEX WHAT: FILE has no line matching the extended REGEX.
 no_line() {
   ! grep -Eq -- "$2" "$1" || fail "$3: $(basename "$1") says:
 $(grep -E -- "$2" "$1")"
-}
-md() {
-  local rc=0
-  (cd "$tmp" && "$bin" --config "$config" "$@") >"$tmp/md.out" 2>"$tmp/md.err" || rc=$?
-  ((rc == 0)) || fail "messengerd $* exited $rc:
-$(cat "$tmp/md.out" "$tmp/md.err")"
 }
 consume_start() {  # LOG TRANSPORT ARGS...
   local log=$1
@@ -200,37 +152,13 @@ consume_start() {  # LOG TRANSPORT ARGS...
   (cd "$tmp" && exec "$bin" --config "$config" -v consume "$@") >"$tmp/$log" 2>&1 &
   consume_pid=$!
 }
-consume_finished() { ! alive "$consume_pid"; }
-consume_wait() {  # WHAT: awaits the worker's own exit (its limit), expects 0
-  await 20 "$1" consume_finished
-  local rc=0
-  wait "$consume_pid" || rc=$?
-  consume_pid=""
-  ((rc == 0)) || fail "messengerd consume exited $rc ($1)"
-}
-journal_has() { grep -Eqx -- "$1" "$journal"; }
 # handled LINE: the journal has LINE; fails at once when the worker exited without writing it.
 handled() {
   journal_has "$1" && return 0
   alive "$consume_pid" || journal_has "$1" || fail "messengerd consume exited before the journal said: $1"
   return 1
 }
-journal_count() { grep -Ecx -- "$1" "$journal" || true; }
 queue() { (cd "$tmp" && php "$php_dir/amqp_queues.php" "$port" "$1") | sed "s/^queue $1 //"; }  # N | missing
-expect() {  # expect VALUE WHAT COMMAND...
-  local value=$1 what=$2 got
-  shift 2
-  got=$("$@")
-  [[ $got == "$value" ]] || fail "$what: expected $value, got $got"
-}
-pass() { step=$((step + 1)); printf 'ok %2d  %s\n' "$step" "$*"; }
-# A TestBehaviour body as PHP's serializer writes it (every field, in order), so that PHP's
-# re-encoding of what messengerd sent can be compared byte for byte.
-tb_body() {  # ID [FAIL_TIMES]
-  printf '{"id":"%s","fail_times":%d,"fail_always":false,"unrecoverable":false,"recoverable":false,' "$1" "${2:-0}"
-  printf '"fail_if_exists":null,"sleep_ms":0,"crash":false,"stop_worker":false,"dispatch_type":null,'
-  printf '"dispatch_body":null,"rejected_by_middleware":false}'
-}
 precondition='PRECONDITION_FAILED|inequivalent arg'
 
 # --- A. PHP declares and dispatches -> messengerd consumes ------------------------------------
