@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "config/dsn.hpp"
+#include "latency.hpp"
 #include "serializer/serializer.hpp"
 #include "transport/amqp/factory.hpp"
 
@@ -186,40 +187,7 @@ int latency(int port, long n, long rate) {
   if (!consumer || !producer) die((consumer ? producer : consumer).error().message.c_str());
   // The first get declares the exchange and queue (auto_setup) before anything is sent.
   if (auto first = (*consumer)->get(1); !first) die(first.error().message.c_str());
-  std::vector<double> micros;
-  std::thread sender([&] {
-    for (long i = 0; i < n; ++i) {
-      const auto now = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-      if (auto sent = (*producer)->send(core::Envelope("App\\Message\\Ping", "{\"sent\":" + std::to_string(now) + "}"));
-          !sent) {
-        die(sent.error().message.c_str());
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(1000000 / rate));
-    }
-  });
-  while (static_cast<long>(micros.size()) < n) {
-    auto got = (*consumer)->get(1);
-    if (!got) die(got.error().message.c_str());
-    if (!got->empty()) {
-      for (auto& m : *got) {
-        const auto now = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-        micros.push_back(static_cast<double>(now - std::stoll(m.envelope.body().substr(8))));
-        if (auto acked = (*consumer)->ack(m); !acked) die(acked.error().message.c_str());
-      }
-      continue;
-    }
-    auto ready = (*consumer)->readiness();
-    const int wait_ms = ready.max_wait == std::chrono::milliseconds::max()
-                            ? 1000
-                            : static_cast<int>(std::min<long long>(1000, ready.max_wait.count()));
-    pollfd p{ready.fd, POLLIN, 0};
-    if (::poll(&p, ready.fd >= 0 ? 1 : 0, wait_ms) > 0) (*consumer)->on_readable();
-  }
-  sender.join();
-  std::sort(micros.begin(), micros.end());
-  std::printf("  dispatch->receive latency at %ld msg/s: p50 %.0f us, p99 %.0f us (%ld messages)\n", rate,
-              micros[micros.size() / 2], micros[micros.size() * 99 / 100], n);
-  return 0;
+  return bench::measure_latency(**producer, **consumer, n, rate);
 }
 
 }  // namespace

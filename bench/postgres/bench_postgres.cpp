@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "config/dsn.hpp"
+#include "latency.hpp"
 #include "serializer/serializer.hpp"
 #include "transport/postgres/factory.hpp"
 
@@ -80,7 +81,8 @@ int raw(const std::string& conninfo, const std::string& table, long n, long batc
       // What a receiver must at least touch: the id, body and headers.
       const std::string body = row[1].c_str(), headers = row[2].c_str();
       if (body.empty() || headers.empty()) return 1;
-      acks += (acks.size() > 1 ? "," : "") + std::string(row[0].c_str());
+      if (acks.size() > 1) acks += ',';
+      acks += row[0].c_str();
       ++done;
     }
     acks += "}";
@@ -112,38 +114,7 @@ int latency(const std::string& url, const std::string& table, long n, long rate)
     std::fprintf(stderr, "cannot create the transport: %s\n", (!consumer ? consumer : producer).error().message.c_str());
     return 1;
   }
-  std::vector<double> micros;
-  std::thread sender([&] {
-    for (long i = 0; i < n; ++i) {
-      const auto now = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-      (*producer)->send(core::Envelope("App\\Message\\Ping", "{\"sent\":" + std::to_string(now) + "}"));
-      std::this_thread::sleep_for(std::chrono::microseconds(1000000 / rate));
-    }
-  });
-  while (static_cast<long>(micros.size()) < n) {
-    auto got = (*consumer)->get(1);
-    if (got && !got->empty()) {
-      for (auto& m : *got) {
-        const auto now = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-        micros.push_back(static_cast<double>(now - std::stoll(m.envelope.body().substr(8))));
-        (*consumer)->ack(m);
-      }
-      continue;
-    }
-    auto ready = (*consumer)->readiness();
-    const int wait_ms = static_cast<int>(std::min<long long>(ready.max_wait.count(), 1000));
-    pollfd p{ready.fd, POLLIN, 0};
-    if (ready.fd >= 0 && ::poll(&p, 1, wait_ms) > 0) {
-      (*consumer)->on_readable();
-    } else if (ready.fd < 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-    }
-  }
-  sender.join();
-  std::sort(micros.begin(), micros.end());
-  std::printf("  dispatch->receive latency at %ld msg/s (NOTIFY): p50 %.0f us, p99 %.0f us (%ld messages)\n", rate,
-              micros[micros.size() / 2], micros[micros.size() * 99 / 100], n);
-  return 0;
+  return bench::measure_latency(**producer, **consumer, n, rate, " (NOTIFY)");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/dsn.hpp"
+#include "latency.hpp"
 #include "serializer/serializer.hpp"
 #include "transport/redis/factory.hpp"
 #include "transport/redis/redis_transport.hpp"
@@ -99,33 +100,11 @@ int latency(int port, long n, long rate) {
   transport::TransportContext context{tc, config, serializer::serializer_for(""), {}};
   auto consumer = transport::redis::create_redis_transport(context);
   auto producer = transport::redis::create_redis_transport(context);
-  std::vector<double> micros;
-  std::thread sender([&] {
-    for (long i = 0; i < n; ++i) {
-      const auto now = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-      (*producer)->send(core::Envelope("App\\Message\\Ping", "{\"sent\":" + std::to_string(now) + "}"));
-      std::this_thread::sleep_for(std::chrono::microseconds(1000000 / rate));
-    }
-  });
-  while (static_cast<long>(micros.size()) < n) {
-    auto got = (*consumer)->get(1);
-    if (got && !got->empty()) {
-      for (auto& m : *got) {
-        const auto now = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-        micros.push_back(static_cast<double>(now - std::stoll(m.envelope.body().substr(8))));
-        (*consumer)->ack(m);
-      }
-      continue;
-    }
-    auto ready = (*consumer)->readiness();
-    pollfd p{ready.fd, POLLIN, 0};
-    if (ready.fd >= 0 && ::poll(&p, 1, 1000) > 0) (*consumer)->on_readable();
+  if (!consumer || !producer) {
+    std::fprintf(stderr, "cannot create the transport: %s\n", (!consumer ? consumer : producer).error().message.c_str());
+    return 1;
   }
-  sender.join();
-  std::sort(micros.begin(), micros.end());
-  std::printf("  dispatch->receive latency at %ld msg/s: p50 %.0f us, p99 %.0f us (%ld messages)\n", rate,
-              micros[micros.size() / 2], micros[micros.size() * 99 / 100], n);
-  return 0;
+  return bench::measure_latency(**producer, **consumer, n, rate);
 }
 
 }  // namespace
