@@ -7,6 +7,7 @@
 
 #include "serializer/php_json.hpp"
 #include "serializer/stamps.hpp"
+#include "transport/doctrine_row.hpp"
 #include "transport/postgres/schema.hpp"
 
 namespace messengerd::transport::postgres {
@@ -295,30 +296,8 @@ core::Status PostgresTransport::claim_rows(std::size_t count) {
 
 ReceivedMessage PostgresTransport::decode_row(std::string_view id, std::string body,
                                               std::optional<std::string_view> headers_json, std::string queue) const {
-  ReceivedMessage message;
-  message.id = std::string(id);
-  message.tag = static_cast<std::uint64_t>(parse_id(id).value_or(0));
-  message.queue = std::move(queue);
-  auto headers = serializer::parse_headers_json(headers_json.value_or(""));
-  if (!headers) {
-    message.envelope = core::Envelope("", std::move(body));
-    message.decode_error = core::make_error(core::ErrorKind::decode, "message " + message.id + " of table " + table_ +
-                                                                         ": headers column is not a JSON object of "
-                                                                         "strings: " + headers.error().message);
-  } else {
-    serializer::EncodedEnvelope encoded{std::move(body), std::move(*headers)};
-    auto decoded = serializer_->decode(encoded);
-    if (decoded) {
-      message.envelope = std::move(*decoded);
-    } else {
-      const auto* type = encoded.header("type");
-      message.envelope = core::Envelope(type != nullptr ? *type : std::string(), std::move(encoded.body));
-      message.decode_error = decoded.error();
-      message.decode_error->kind = core::ErrorKind::decode;
-    }
-  }
-  message.envelope.add(serializer::make_transport_message_id_stamp(message.id));
-  return message;
+  return decode_doctrine_row(std::string(id), static_cast<std::uint64_t>(parse_id(id).value_or(0)), std::move(body),
+                             headers_json.value_or(""), std::move(queue), table_, *serializer_);
 }
 
 ReceivedMessage PostgresTransport::decode_row(std::vector<std::optional<std::string>>& row) const {

@@ -7,6 +7,7 @@
 
 #include "serializer/php_json.hpp"
 #include "serializer/stamps.hpp"
+#include "transport/doctrine_row.hpp"
 #include "transport/sqlite/datetime.hpp"
 #include "transport/sqlite/schema.hpp"
 
@@ -310,31 +311,8 @@ core::Status SqliteTransport::claim_rows(std::size_t max_messages) {
 
 ReceivedMessage SqliteTransport::decode_row(std::int64_t id, std::string_view body, std::string_view headers_json,
                                             std::string queue) const {
-  ReceivedMessage message;
-  message.id = std::to_string(id);
-  message.tag = static_cast<std::uint64_t>(id);
-  message.queue = std::move(queue);
-  auto headers = serializer::parse_headers_json(headers_json);
-  if (!headers) {
-    message.envelope = core::Envelope("", std::string(body));
-    message.decode_error = core::make_error(core::ErrorKind::decode, "message " + message.id + " of table " +
-                                                                         settings_.table_name +
-                                                                         ": headers column is not a JSON object of "
-                                                                         "strings: " + headers.error().message);
-  } else {
-    serializer::EncodedEnvelope encoded{std::string(body), std::move(*headers)};
-    auto decoded = serializer_->decode(encoded);
-    if (decoded) {
-      message.envelope = std::move(*decoded);
-    } else {
-      const auto* type = encoded.header("type");
-      message.envelope = core::Envelope(type != nullptr ? *type : std::string(), std::move(encoded.body));
-      message.decode_error = decoded.error();
-      message.decode_error->kind = core::ErrorKind::decode;
-    }
-  }
-  message.envelope.add(serializer::make_transport_message_id_stamp(message.id));
-  return message;
+  return decode_doctrine_row(std::to_string(id), static_cast<std::uint64_t>(id), std::string(body), headers_json,
+                             std::move(queue), settings_.table_name, *serializer_);
 }
 
 std::optional<std::int64_t> SqliteTransport::parse_id(std::string_view id) const {
