@@ -2,6 +2,7 @@
 
 #include "serializer/php_json.hpp"
 #include "serializer/stamps.hpp"
+#include "transport/decode_received.hpp"
 
 namespace messengerd::transport {
 
@@ -20,15 +21,7 @@ ReceivedMessage decode_doctrine_row(std::string id, std::uint64_t row_id, std::s
                                                                          "strings: " + headers.error().message);
   } else {
     serializer::EncodedEnvelope encoded{std::move(body), std::move(*headers)};
-    auto decoded = serializer.decode(encoded);
-    if (decoded) {
-      message.envelope = std::move(*decoded);
-    } else {
-      const auto* type = encoded.header("type");
-      message.envelope = core::Envelope(type != nullptr ? *type : std::string(), std::move(encoded.body));
-      message.decode_error = decoded.error();
-      message.decode_error->kind = core::ErrorKind::decode;
-    }
+    decode_received(message, encoded, serializer);
   }
   message.envelope.add(serializer::make_transport_message_id_stamp(message.id));
   return message;

@@ -6,6 +6,7 @@
 
 #include "serializer/php_json.hpp"
 #include "serializer/stamps.hpp"
+#include "transport/decode_received.hpp"
 
 namespace messengerd::transport::amqp {
 namespace {
@@ -326,14 +327,8 @@ ReceivedMessage AmqpTransport::to_received(Delivery& delivery) {
   encoded.body = std::move(delivery.body);
   encoded.headers = std::move(delivery.headers);
   if (!delivery.content_type.empty()) encoded.headers.emplace_back("Content-Type", std::move(delivery.content_type));
-  auto decoded = serializer_->decode(encoded);
-  if (decoded) {
-    message.envelope = std::move(*decoded);
-  } else {
-    const auto* type = encoded.header("type");
-    message.envelope = core::Envelope(type != nullptr ? *type : std::string(), std::move(encoded.body));
-    message.decode_error = decoded.error();
-    message.decode_error->kind = core::ErrorKind::decode;
+  decode_received(message, encoded, *serializer_);
+  if (message.decode_error) {
     message.decode_error->message = "message " + message.id + " of queue " + message.queue + ": " + message.decode_error->message;
   }
   message.envelope.add(core::Stamp{std::string(kAmqpReceivedStamp), received_stamp_json(message.queue, delivery, encoded.headers)});
