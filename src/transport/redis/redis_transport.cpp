@@ -69,8 +69,8 @@ RedisTransport::RedisTransport(std::string name, RedisSettings settings,
 }
 
 RedisTransport::~RedisTransport() {
-  // The acks a read-ahead carries are applied once Redis answered them; its entries stay in
-  // our pending list (read again after a restart, or claimed), like the prefetch buffer's.
+  // The acks a read-ahead carries are applied once Redis answered them; its entries join the
+  // prefetch buffer, released below.
   if (read_in_flight_ && !read_in_flight_->blocking) {
     if (auto s = collect_read(true); !s) spdlog::debug("transport \"{}\": {}", name(), s.error().message);
   }
@@ -79,6 +79,25 @@ RedisTransport::~RedisTransport() {
       spdlog::warn("transport \"{}\": {} ack(s) not sent at shutdown ({}); those messages will be delivered again",
                    name(), deferred_acks_.size(), s.error().message);
     }
+  }
+  release_buffered();
+}
+
+void RedisTransport::release_buffered() {
+  // Fetched but never handled (the prefetch buffer, the read-ahead, what the worker gave back
+  // when it stopped): they stay in our pending list, where another worker would claim them only
+  // after redeliver_timeout (an hour by default). Marked as idle for that long already, they are
+  // claimed at another worker's next claim; this consumer, restarted, reads them first anyway.
+  // JUSTID: not counted as a delivery. As the SQL transports release their claimed rows.
+  if (buffer_.empty() || !commands_.connected()) return;
+  const std::string idle = std::to_string(settings_.redeliver_timeout.count());
+  std::vector<std::string_view> args{"XCLAIM", settings_.stream, settings_.group, settings_.consumer, "0"};
+  for (const auto& message : buffer_) args.push_back(message.id);
+  args.insert(args.end(), {"IDLE", idle, "JUSTID"});
+  if (auto reply = commands_.command(args); !reply) {
+    spdlog::warn("transport \"{}\": {} prefetched message(s) not released at shutdown ({}); they are claimed after "
+                 "redeliver_timeout or read again when this consumer restarts",
+                 name(), buffer_.size(), reply.error().message);
   }
 }
 
@@ -449,11 +468,14 @@ core::Result<std::vector<ReceivedMessage>> RedisTransport::get(std::size_t max_m
       next_delayed_check_ = Clock::now() + milliseconds(50);
       if (auto s = promote_due_delayed(); !s) return quiet(s.error());
     }
-    if (claim_due) {
-      if (auto s = claim_idle_entries(); !s) return quiet(s.error());
-    }
-    if (buffer_.empty() && reading_pending_) {
+    // Our own pending entries first, in order, then claims: what this consumer released at its
+    // last shutdown (release_buffered) is idle long enough to be claimed, and would otherwise
+    // come back through the claim, out of order, before the rest of our pending list.
+    if (reading_pending_) {
       if (auto s = read_own_pending(); !s) return quiet(s.error());
+    }
+    if (claim_due && buffer_.empty()) {
+      if (auto s = claim_idle_entries(); !s) return quiet(s.error());
     }
     if (buffer_.empty()) {
       // The read-ahead sent with the last batch has usually arrived by now; an idle worker's

@@ -80,6 +80,8 @@ class RedisTransport final : public Transport,
   // Fails only when the connection does (the caller's on_error then drops the buffer).
   core::Status read_delivery_counts(std::deque<ReceivedMessage>& out, std::size_t from);
   core::Status finish(const ReceivedMessage& message, bool delete_entry, std::string_view what);
+  // At shutdown: what was fetched and not handled becomes claimable by other workers at once.
+  void release_buffered();
   // Sends the acks collected since the last round trip, in one XACK (+ one XDEL).
   core::Status flush_acks();
   // XACK (+ XDEL when delete_after_ack) of `ids`; none when empty.

@@ -215,6 +215,34 @@ TEST_F(RedisTransportTest, ARestartedConsumerReadsItsOwnPendingEntriesFirst) {
   EXPECT_TRUE(get_within(*restarted, 300ms).empty());
 }
 
+TEST_F(RedisTransportTest, WhatAStoppedWorkerFetchedButDidNotHandleIsClaimableAtOnce) {
+  auto sender = open();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(sender->send(sms(std::to_string(i))));
+  {
+    auto stopped = open("/s/g/worker-1?prefetch=2");
+    auto got = get_within(*stopped, 5s);
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_TRUE(stopped->ack(got[0]));
+    // Stops with one entry in its buffer and two read ahead, all in its pending list.
+    ASSERT_TRUE(await([&] { return server.command({"XPENDING", "s", "g"}).substr(0, 2) == "4\n"; }, 5s));
+  }
+  // Another worker, with Symfony's default redeliver_timeout of an hour, claims them at its
+  // first claim instead of an hour later.
+  auto other = open("/s/g/worker-2?prefetch=5");
+  std::vector<std::string> bodies;
+  ASSERT_TRUE(await([&] {
+    auto got = other->get(5);
+    if (got) {
+      for (auto& m : *got) {
+        bodies.push_back(m.envelope.body());
+        EXPECT_TRUE(other->ack(m));
+      }
+    }
+    return bodies.size() >= 4;
+  }, 5s)) << bodies.size();
+  EXPECT_EQ(bodies.size(), 4u);
+}
+
 TEST_F(RedisTransportTest, EveryIdleEntryOfADeadConsumerIsClaimedInOneInterval) {
   {
     auto dead = open("/s/g/dead?prefetch=50");
