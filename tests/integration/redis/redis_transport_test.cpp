@@ -47,6 +47,23 @@ struct RedisTransportTest : ::testing::Test {
     }, deadline);
     return got;
   }
+  // Gets (up to `batch` at a time) and acks until `count` messages came or the deadline
+  // passed; their bodies, in the order they came.
+  static std::vector<std::string> take_and_ack(RedisTransport& t, std::size_t count, std::chrono::milliseconds deadline,
+                                               std::size_t batch) {
+    std::vector<std::string> bodies;
+    await([&] {
+      auto got = t.get(batch);
+      if (got) {
+        for (auto& m : *got) {
+          bodies.push_back(m.envelope.body());
+          EXPECT_TRUE(t.ack(m));
+        }
+      }
+      return bodies.size() >= count;
+    }, deadline);
+    return bodies;
+  }
   static core::Envelope sms(const std::string& content) {
     return core::Envelope("App\\Message\\SmsNotification", R"({"phoneNumber":"+1","content":")" + content + R"("})");
   }
@@ -178,17 +195,7 @@ TEST_F(RedisTransportTest, AcksCarriedByAReadThatNeverRanAreSentAgainAfterReconn
   ASSERT_EQ(server.command({"CLIENT", "UNPAUSE"}), "OK");
   for (const auto& m : *second) ASSERT_TRUE(t->ack(m));
   // After the reconnect the first batch is not delivered again: its acks went out first.
-  std::vector<std::string> contents;
-  ASSERT_TRUE(await([&] {
-    auto got = t->get(2);
-    if (got) {
-      for (auto& m : *got) {
-        contents.push_back(m.envelope.body());
-        EXPECT_TRUE(t->ack(m));
-      }
-    }
-    return contents.size() >= 2;
-  }, 15s));
+  const auto contents = take_and_ack(*t, 2, 15s, 2);
   ASSERT_EQ(contents.size(), 2u);
   EXPECT_EQ(contents[0], R"({"phoneNumber":"+1","content":"4"})");
   EXPECT_EQ(contents[1], R"({"phoneNumber":"+1","content":"5"})");
@@ -229,18 +236,7 @@ TEST_F(RedisTransportTest, WhatAStoppedWorkerFetchedButDidNotHandleIsClaimableAt
   // Another worker, with Symfony's default redeliver_timeout of an hour, claims them at its
   // first claim instead of an hour later.
   auto other = open("/s/g/worker-2?prefetch=5");
-  std::vector<std::string> bodies;
-  ASSERT_TRUE(await([&] {
-    auto got = other->get(5);
-    if (got) {
-      for (auto& m : *got) {
-        bodies.push_back(m.envelope.body());
-        EXPECT_TRUE(other->ack(m));
-      }
-    }
-    return bodies.size() >= 4;
-  }, 5s)) << bodies.size();
-  EXPECT_EQ(bodies.size(), 4u);
+  EXPECT_EQ(take_and_ack(*other, 4, 5s, 5).size(), 4u);
 }
 
 TEST_F(RedisTransportTest, EveryIdleEntryOfADeadConsumerIsClaimedInOneInterval) {
